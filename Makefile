@@ -18,8 +18,6 @@ KSRC ?= /usr/src/linux-source-6.12.tar.xz
 KTEST := $(BUILD)/kernel-test
 KBENCH := $(BUILD)/kernel-bench
 VMRUN := $(TOP)/selftests/vmrun
-# The guest console of the last VM test run, for splat hunting.
-VMLOG := $(BUILD)/vm-check.log
 VM_TIMEOUT ?= 1500
 
 ifeq ($(V),1)
@@ -34,7 +32,7 @@ HAVE_LABYTRACE := $(wildcard tools/labytrace/Makefile)
 
 .DELETE_ON_ERROR:
 .PHONY: all deps kernel-tree patches kernel kernel-test kernel-bench tools \
-	labytrace unit-test host-check vm-check check bench demo install clean
+	labytrace unit-test host-check kselftests vm-check check bench demo install clean
 
 all: tools
 
@@ -78,13 +76,28 @@ ifneq ($(HAVE_LABYTRACE),)
 endif
 
 # --- tests in the VM -----------------------------------------------------------
-# One boot runs every guest test (a boot costs ~20 s under TCG); the console
-# goes to $(VMLOG) and any kernel splat fails the run.
-vm-check: kernel-test tools
-	$(Q)echo "  VM      selftests/guest-tests (console: $(VMLOG))"
-	$(Q)$(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --log $(VMLOG) \
-		--timeout $(VM_TIMEOUT) --rwdir $(BUILD) \
-		-- $(TOP)/selftests/guest-tests $(BUILD)
+# The mm kselftest and its wrapper, built from build/linux with its own Makefile.
+KSELFTEST_MM := $(BUILD)/selftests/mm
+
+kselftests: kernel-tree
+	$(Q)mkdir -p $(KSELFTEST_MM)
+	$(Q)$(MAKE) -C $(BUILD)/linux/tools/testing/selftests/mm -s \
+		OUTPUT=$(KSELFTEST_MM) $(KSELFTEST_MM)/page_exclusive_tests
+	$(Q)cp $(BUILD)/linux/tools/testing/selftests/mm/test_page_exclusive.sh $(KSELFTEST_MM)/
+
+# A boot costs ~20 s under TCG, so each boot runs a batch: one with tracking
+# on (page_exclusive=report), one with it off.  The console goes to
+# $(BUILD)/vm-*.log and any kernel splat fails the run.
+VM_RUN = $(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT) \
+	--rwdir $(BUILD)
+
+vm-check: kernel-test tools kselftests
+	$(Q)echo "  VM      guest-tests on  (console: build/vm-on.log)"
+	$(Q)$(VM_RUN) --log $(BUILD)/vm-on.log --append page_exclusive=report \
+		-- $(TOP)/selftests/guest-tests $(BUILD) on
+	$(Q)echo "  VM      guest-tests off (console: build/vm-off.log)"
+	$(Q)$(VM_RUN) --log $(BUILD)/vm-off.log \
+		-- $(TOP)/selftests/guest-tests $(BUILD) off
 
 check: unit-test host-check vm-check
 	$(Q)echo "  CHECK   all passed"
@@ -97,4 +110,4 @@ endif
 
 # Keeps build/linux: it may hold work that patches/ does not.
 clean:
-	$(Q)rm -rf $(KTEST) $(KBENCH) $(BUILD)/labytrace $(BUILD)/selftests $(VMLOG)
+	$(Q)rm -rf $(KTEST) $(KBENCH) $(BUILD)/labytrace $(BUILD)/selftests $(BUILD)/vm-*.log
