@@ -20,6 +20,12 @@ KBENCH := $(BUILD)/kernel-bench
 VMRUN := $(TOP)/selftests/vmrun
 VM_TIMEOUT ?= 1500
 
+# Stages log their output into build/results/ for the closing summary;
+# pipefail so that tee does not hide a failure.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+RESULTS := $(BUILD)/results
+
 ifeq ($(V),1)
 Q :=
 else
@@ -32,7 +38,7 @@ HAVE_LABYTRACE := $(wildcard tools/labytrace/Makefile)
 
 .DELETE_ON_ERROR:
 .PHONY: all deps kernel-tree patches kernel kernel-test kernel-bench tools \
-	labytrace unit-test host-check kselftests vm-check check bench demo install clean
+	labytrace unit-test host-check kselftests vm-check check-clean check bench demo install clean
 
 all: tools
 
@@ -65,14 +71,16 @@ endif
 
 unit-test: deps
 ifneq ($(HAVE_LABYTRACE),)
-	$(Q)$(MAKE) -C tools/labytrace OUTPUT=$(BUILD)/labytrace test
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)$(MAKE) -C tools/labytrace OUTPUT=$(BUILD)/labytrace test | tee $(RESULTS)/unit.log
 endif
 
 # labytrace against this machine's own (stock) kernel; skips itself when the
 # kernel does not allow BPF here.
 host-check: tools
 ifneq ($(HAVE_LABYTRACE),)
-	$(Q)$(MAKE) -C tools/labytrace OUTPUT=$(BUILD)/labytrace host-check
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)$(MAKE) -C tools/labytrace OUTPUT=$(BUILD)/labytrace host-check | tee $(RESULTS)/host.log
 endif
 
 # --- tests in the VM -----------------------------------------------------------
@@ -92,15 +100,21 @@ VM_RUN = $(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT
 	--rwdir $(BUILD)
 
 vm-check: kernel-test tools kselftests
+	$(Q)mkdir -p $(RESULTS)
 	$(Q)echo "  VM      guest-tests on  (console: build/vm-on.log)"
 	$(Q)$(VM_RUN) --log $(BUILD)/vm-on.log --append page_exclusive=report \
-		-- $(TOP)/selftests/guest-tests $(BUILD) on
+		-- $(TOP)/selftests/guest-tests $(BUILD) on | tee $(RESULTS)/guest-on.log
 	$(Q)echo "  VM      guest-tests off (console: build/vm-off.log)"
 	$(Q)$(VM_RUN) --log $(BUILD)/vm-off.log \
-		-- $(TOP)/selftests/guest-tests $(BUILD) off
+		-- $(TOP)/selftests/guest-tests $(BUILD) off | tee $(RESULTS)/guest-off.log
 
-check: unit-test host-check vm-check
-	$(Q)echo "  CHECK   all passed"
+# Results of an earlier run must not count in this one.
+check-clean:
+	$(Q)rm -rf $(RESULTS)
+
+check: check-clean
+	$(Q)$(MAKE) unit-test host-check vm-check
+	$(Q)scripts/summarize-tests $(RESULTS)
 
 # --- install / clean -------------------------------------------------------------
 install: labytrace

@@ -22,7 +22,7 @@ if [ ! -r "$results" ]; then
 	finish
 	exit 1
 fi
-sed 's/^/# /' "$results"
+sed "s/^/    /" "$results"
 check "KUnit suite page_exclusive passed" grep -qE '^ok [0-9]+ page_exclusive' "$results"
 
 # With tracking on, only the "off" case may skip; with it off, all but the
