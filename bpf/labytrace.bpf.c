@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * labytrace: page allocation latency, allocation failures and __GFP_EXCLUSIVE
+ * ownership violations.
+ *
+ * Counts and histograms are cumulative per-CPU arrays: user space reads them
+ * every interval and subtracts, so nothing is lost between a read and a reset.
+ * Per-event records (failures, violations) go through one ring buffer; a
+ * record that does not fit is counted in the per-CPU stats array.
+ *
+ * Programs that need the context (task/softirq/hardirq) come in two variants,
+ * with and without the per-CPU preempt count symbol: labytrace loads the one
+ * the running kernel accepts.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#define __LT_INLINE static __always_inline
+#include "labytrace.h"
+#include "labytrace_core.bpf.h"
+
+/* Set by labytrace before load; the verifier drops the code they turn off. */
+const volatile bool want_latency;
+const volatile bool want_failures;
+const volatile __u64 gfp_direct_reclaim;	/* gfp bits, read from BTF */
+const volatile __u64 gfp_high;
+const volatile __u64 gfp_exclusive;		/* 0 on a stock kernel */
+
+/* Filters; 0 or -1 is "any". */
+const volatile __u32 targ_tgid;
+const volatile int targ_cpu = -1;
+const volatile int targ_order = -1;
+const volatile int targ_class = -1;
+const volatile int targ_ctx = -1;
+const volatile __u64 targ_gfp_mask;
+const volatile bool targ_exclusive;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_KEYS);
+	__type(key, __u32);
+	__type(value, struct lt_count);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_KEYS);
+	__type(key, __u32);
+	__type(value, struct lt_hist);
+} latency SEC(".maps");
+
+/* Hold time of exclusive pages, by the owner's context. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_CTX);
+	__type(key, __u32);
+	__type(value, struct lt_hist);
+} hold SEC(".maps");
+
+/* Violations: index kind * 2 + denied. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_KINDS * 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} violations SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_STATS);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LT_RINGBUF_SIZE);
+} events SEC(".maps");
+
+/* Exclusive pages owned now, keyed by struct page *. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, LT_MAX_HELD);
+	__type(key, __u64);
+	__type(value, struct lt_held);
+} held SEC(".maps");
+
+/* Owners' allocation stacks; identical stacks share one id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, LT_MAX_STACKIDS);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, LT_MAX_STACK * sizeof(__u64));
+} stacks SEC(".maps");
+
+/* fentry timestamps, for latency on kernels without mm_page_alloc_latency. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct lt_start);
+} starts SEC(".maps");
+
+/* struct page * of this task's allocations, to calibrate page -> pfn. */
+__u32 calib_tid;
+__u32 calib_n;
+__u64 calib_pages[LT_CALIB_MAX];
+
+static __always_inline void stat_inc(__u32 stat)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &stat);
+
+	/* Several programs share this array, and may nest on a CPU. */
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+/* Single writer per CPU (a program does not nest on itself): no atomics. */
+static __always_inline void hist_add(void *map, __u32 key, __u64 ns)
+{
+	struct lt_hist *h = bpf_map_lookup_elem(map, &key);
+	__u32 slot;
+
+	if (!h)
+		return;
+	slot = lt_slot(ns);
+	barrier_var(slot);
+	if (slot >= LT_NR_SLOTS)
+		slot = LT_NR_SLOTS - 1;
+	h->slots[slot]++;
+	h->sum += ns;
+	if (ns > h->max)
+		h->max = ns;
+}
+
+static __always_inline bool alloc_filtered(unsigned int order, __u64 gfp,
+					   unsigned int cls, bool excl,
+					   unsigned int ctx)
+{
+	/* In interrupt context current is whoever was interrupted. */
+	if (targ_tgid && (ctx != LT_TASK ||
+			  bpf_get_current_pid_tgid() >> 32 != targ_tgid))
+		return true;
+	if (targ_cpu >= 0 && bpf_get_smp_processor_id() != targ_cpu)
+		return true;
+	if (targ_order >= 0 && order != targ_order)
+		return true;
+	if (targ_class >= 0 && cls != targ_class)
+		return true;
+	if (targ_gfp_mask && (gfp & targ_gfp_mask) != targ_gfp_mask)
+		return true;
+	if (targ_ctx >= 0 && ctx != targ_ctx)
+		return true;
+	if (targ_exclusive && !excl)
+		return true;
+	return false;
+}
+
+/* Common part of both ring buffer records; the rest is zeroed. */
+static __always_inline void event_init(struct lt_event *e, __u32 type)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	__builtin_memset(e, 0, offsetof(struct lt_event, stack));
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+static __always_inline void emit_failure(void *ctx, unsigned int order,
+					 __u64 gfp, unsigned int lctx,
+					 __u64 latency_ns)
+{
+	struct lt_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(LT_STAT_RB_FULL_FAILURE);
+		return;
+	}
+	event_init(e, LT_EV_FAILURE);
+	e->gfp = gfp;
+	e->order = order;
+	e->ctx = lctx;
+	e->latency_ns = latency_ns;
+	e->stack_sz = bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * One allocation: its latency (if measured) into the histograms, and into
+ * counts whether it failed; a failure is also reported with its stack.
+ */
+static __always_inline int on_alloc(void *ctx, struct page *page,
+				    unsigned int order, __u64 gfp,
+				    __u64 latency_ns, const bool do_latency,
+				    const bool do_failures, const bool use_ksym)
+{
+	unsigned int lctx = current_ctx(use_ksym);
+	unsigned int cls = lt_gfp_class(gfp, gfp_direct_reclaim, gfp_high);
+	bool excl = gfp & gfp_exclusive;
+	struct lt_count *c;
+	__u32 key;
+
+	if (alloc_filtered(order, gfp, cls, excl, lctx))
+		return 0;
+	key = lt_key(order, cls, excl, lctx);
+
+	if (do_latency && want_latency)
+		hist_add(&latency, key, latency_ns);
+
+	if (do_failures && want_failures) {
+		c = bpf_map_lookup_elem(&counts, &key);
+		if (!c)
+			return 0;
+		c->allocs++;
+		if (!page) {
+			c->fails++;
+			emit_failure(ctx, order, gfp, lctx, latency_ns);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Patched kernel: latency and failures (fault-injected ones too) in one event.
+ *
+ * raw_tp, not tp_btf, for the allocation events: a BTF-typed tracepoint
+ * argument is a trusted pointer that the verifier (6.12 at least) assumes
+ * is not NULL, and it drops the "page == NULL" branch, so failures would
+ * never be counted.  A raw_tp argument is a plain number.
+ */
+SEC("raw_tp/mm_page_alloc_latency")
+int BPF_PROG(alloc_latency, struct page *page, unsigned int order, gfp_t gfp,
+	     u64 latency_ns)
+{
+	return on_alloc(ctx, page, order, gfp, latency_ns, true, true, true);
+}
+
+SEC("raw_tp/mm_page_alloc_latency")
+int BPF_PROG(alloc_latency_noctx, struct page *page, unsigned int order,
+	     gfp_t gfp, u64 latency_ns)
+{
+	return on_alloc(ctx, page, order, gfp, latency_ns, true, true, false);
+}
+
+/* Any kernel: failures (page == NULL). */
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(page_alloc, struct page *page, unsigned int order, gfp_t gfp)
+{
+	return on_alloc(ctx, page, order, gfp, 0, false, true, true);
+}
+
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(page_alloc_noctx, struct page *page, unsigned int order,
+	     gfp_t gfp)
+{
+	return on_alloc(ctx, page, order, gfp, 0, false, true, false);
+}
+
+/*
+ * Stock kernels: latency from fentry/fexit on the allocator's entry point
+ * (the attach target is set by labytrace).  An interrupt that allocates
+ * runs with current set to the task it interrupted, so the start time is
+ * keyed by context as well as by task; interrupt-context allocations do not
+ * migrate, so (context, CPU) identifies them.
+ */
+static __always_inline __u64 start_key(unsigned int lctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (lctx == LT_TASK && tid)
+		return tid;
+	return (1ULL << 63) | ((__u64)lctx << 32) | bpf_get_smp_processor_id();
+}
+
+static __always_inline int on_enter(gfp_t gfp, unsigned int order,
+				    const bool use_ksym)
+{
+	unsigned int lctx = current_ctx(use_ksym);
+	struct lt_start s = {
+		.ts_ns = bpf_ktime_get_ns(),
+		.gfp = gfp,
+		.order = order,
+		.ctx = lctx,
+	};
+	__u64 key = start_key(lctx);
+
+	if (bpf_map_update_elem(&starts, &key, &s, BPF_ANY))
+		stat_inc(LT_STAT_LAT_START_FULL);
+	return 0;
+}
+
+static __always_inline int on_exit(void *ctx, struct page *page,
+				   const bool use_ksym)
+{
+	unsigned int lctx = current_ctx(use_ksym);
+	__u64 key = start_key(lctx);
+	struct lt_start *s;
+	__u64 now = bpf_ktime_get_ns(), ts, gfp;
+	unsigned int order;
+
+	s = bpf_map_lookup_elem(&starts, &key);
+	if (!s) {
+		stat_inc(LT_STAT_LAT_UNMATCHED);
+		return 0;
+	}
+	ts = s->ts_ns;
+	gfp = s->gfp;
+	order = s->order;
+	bpf_map_delete_elem(&starts, &key);
+	return on_alloc(ctx, page, order, gfp, now - ts, true, false, use_ksym);
+}
+
+SEC("fentry/__alloc_pages_noprof")
+int BPF_PROG(alloc_enter, gfp_t gfp, unsigned int order)
+{
+	return on_enter(gfp, order, true);
+}
+
+SEC("fexit/__alloc_pages_noprof")
+int BPF_PROG(alloc_exit, gfp_t gfp, unsigned int order, int nid, void *nodemask,
+	     struct page *ret)
+{
+	return on_exit(ctx, ret, true);
+}
+
+SEC("fentry/__alloc_pages_noprof")
+int BPF_PROG(alloc_enter_noctx, gfp_t gfp, unsigned int order)
+{
+	return on_enter(gfp, order, false);
+}
+
+SEC("fexit/__alloc_pages_noprof")
+int BPF_PROG(alloc_exit_noctx, gfp_t gfp, unsigned int order, int nid,
+	     void *nodemask, struct page *ret)
+{
+	return on_exit(ctx, ret, false);
+}
+
+/*
+ * __GFP_EXCLUSIVE ownership (patched kernel).  Every acquire is tracked,
+ * whatever the filters, so that a violation can show the owner's stack;
+ * the filters apply to what is reported.
+ */
+static __always_inline bool pe_filtered(unsigned int order, int owner,
+					unsigned int owner_ctx, int actor,
+					unsigned int actor_ctx, bool has_actor)
+{
+	if (targ_tgid) {
+		bool match = owner_ctx == LT_TASK && owner == targ_tgid;
+
+		if (has_actor && actor_ctx == LT_TASK && actor == targ_tgid)
+			match = true;
+		if (!match)
+			return true;
+	}
+	if (targ_cpu >= 0 && bpf_get_smp_processor_id() != targ_cpu)
+		return true;
+	if (targ_order >= 0 && order != targ_order)
+		return true;
+	if (targ_ctx >= 0 &&
+	    (has_actor ? actor_ctx : owner_ctx) != targ_ctx)
+		return true;
+	return false;
+}
+
+static __always_inline int on_acquire(void *ctx, struct page *page,
+				      unsigned int order, gfp_t gfp, int owner,
+				      int owner_ctx)
+{
+	__u64 key = (__u64)page;
+	struct lt_held h = {
+		.since_ns = bpf_ktime_get_ns(),
+		.gfp = gfp,
+		.owner = owner,
+		.ctx = pe_ctx(owner_ctx),
+		.order = order,
+	};
+
+	stat_inc(LT_STAT_ACQUIRE);
+	h.stackid = bpf_get_stackid(ctx, &stacks, 0);
+	if (h.stackid < 0)
+		stat_inc(LT_STAT_STACKID_ERR);
+	if (h.ctx == LT_TASK)
+		bpf_get_current_comm(h.comm, sizeof(h.comm));
+	if (bpf_map_update_elem(&held, &key, &h, BPF_ANY))
+		stat_inc(LT_STAT_HELD_FULL);
+	return 0;
+}
+
+static __always_inline int on_transfer(struct page *page, int to)
+{
+	__u64 key = (__u64)page;
+	struct lt_held *h;
+
+	stat_inc(LT_STAT_TRANSFER);
+	h = bpf_map_lookup_elem(&held, &key);
+	if (h) {
+		h->owner = to;
+		h->ctx = LT_TASK;
+		h->comm[0] = '\0';	/* user space looks the new owner up */
+	}
+	return 0;
+}
+
+static __always_inline int on_release(struct page *page, unsigned int order,
+				      int owner, int owner_ctx, __u64 held_ns)
+{
+	unsigned int lctx = pe_ctx(owner_ctx);
+	__u64 key = (__u64)page;
+
+	stat_inc(LT_STAT_RELEASE);
+	if (bpf_map_delete_elem(&held, &key))
+		stat_inc(LT_STAT_RELEASE_UNTRACKED);
+	if (!pe_filtered(order, owner, lctx, 0, 0, false))
+		hist_add(&hold, lctx, held_ns);
+	return 0;
+}
+
+static __always_inline int on_violation(void *ctx, struct page *page,
+					unsigned int order, int owner,
+					int owner_ctx, int actor, int actor_ctx,
+					int kind, bool denied)
+{
+	unsigned int octx = pe_ctx(owner_ctx), actx = pe_ctx(actor_ctx);
+	unsigned int k = pe_kind(kind);
+	__u64 key = (__u64)page, *n;
+	struct lt_held *h;
+	struct lt_event *e;
+	__u32 idx;
+
+	if (pe_filtered(order, owner, octx, actor, actx, true))
+		return 0;
+	idx = k * 2 + !!denied;
+	n = bpf_map_lookup_elem(&violations, &idx);
+	if (n)
+		(*n)++;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(LT_STAT_RB_FULL_VIOLATION);
+		return 0;
+	}
+	event_init(e, LT_EV_VIOLATION);
+	e->order = order;
+	e->ctx = actx;
+	e->page = key;
+	e->owner = owner;
+	e->owner_ctx = octx;
+	e->actor = actor;
+	e->actor_ctx = actx;
+	e->kind = k;
+	e->denied = denied;
+	e->owner_stackid = -1;
+	h = bpf_map_lookup_elem(&held, &key);
+	if (h) {
+		e->owner_known = 1;
+		e->owner_stackid = h->stackid;
+		e->owner_since_ns = h->since_ns;
+		e->gfp = h->gfp;
+		__builtin_memcpy(e->owner_comm, h->comm, sizeof(e->owner_comm));
+	}
+	e->stack_sz = bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/page_exclusive_acquire")
+int BPF_PROG(pe_acquire, struct page *page, unsigned int order, gfp_t gfp,
+	     pid_t owner, int owner_ctx)
+{
+	return on_acquire(ctx, page, order, gfp, owner, owner_ctx);
+}
+
+SEC("tp_btf/page_exclusive_transfer")
+int BPF_PROG(pe_transfer, struct page *page, unsigned int order, pid_t from,
+	     int from_ctx, pid_t to)
+{
+	return on_transfer(page, to);
+}
+
+/* Fires for page_exclusive_release() and for the free of an owned page. */
+SEC("tp_btf/page_exclusive_release")
+int BPF_PROG(pe_release, struct page *page, unsigned int order, pid_t owner,
+	     int owner_ctx, u64 held_ns)
+{
+	return on_release(page, order, owner, owner_ctx, held_ns);
+}
+
+SEC("tp_btf/page_exclusive_violation")
+int BPF_PROG(pe_violation, struct page *page, unsigned int order, pid_t owner,
+	     int owner_ctx, pid_t actor, int actor_ctx, int kind, bool denied)
+{
+	return on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
+			    kind, denied);
+}
+
+SEC("tp_btf/mm_page_alloc")
+int BPF_PROG(calibrate, struct page *page)
+{
+	__u32 i = calib_n;
+
+	if ((__u32)bpf_get_current_pid_tgid() != calib_tid || !page)
+		return 0;
+	if (i < LT_CALIB_MAX) {
+		calib_pages[i] = (__u64)page;
+		calib_n = i + 1;
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

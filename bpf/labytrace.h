@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What labytrace.bpf.c and the labytrace CLI share: map layouts, event
+ * records, and the few computations both sides must do identically (bucket
+ * of a latency, gfp class, map index), so the unit tests exercise the code
+ * the BPF programs run.
+ */
+#ifndef __LABYTRACE_H
+#define __LABYTRACE_H
+
+#ifndef __LT_INLINE
+#define __LT_INLINE static inline
+#endif
+
+/* Orders 0..10 (MAX_PAGE_ORDER on x86), and one slot for anything above. */
+#define LT_NR_ORDERS	12
+#define LT_NR_CLASSES	3
+#define LT_NR_CTX	4
+#define LT_NR_KEYS	(LT_NR_ORDERS * LT_NR_CLASSES * 2 * LT_NR_CTX)
+
+/*
+ * log2 buckets of nanoseconds.  Slot 0 counts values <= 1, slot i values in
+ * (2^(i-1), 2^i]; the last slot is open-ended.  "<= 2^i" makes every bucket
+ * bound a true upper bound (OpenMetrics "le").
+ */
+#define LT_NR_SLOTS	36
+
+#define LT_MAX_STACK	32	/* frames kept per stack */
+#define LT_COMM_LEN	16
+#define LT_NR_KINDS	5	/* enum page_exclusive_violation */
+#define LT_MAX_HELD	262144	/* exclusive pages tracked at once */
+#define LT_MAX_STACKIDS	16384	/* distinct owner allocation stacks */
+#define LT_RINGBUF_SIZE	(1024 * 1024)
+#define LT_CALIB_MAX	64	/* struct page * kept while calibrating */
+
+enum lt_class {
+	LT_ATOMIC,	/* no direct reclaim, may use reserves (__GFP_HIGH) */
+	LT_NOWAIT,	/* no direct reclaim, no reserves */
+	LT_MAYSLEEP,	/* __GFP_DIRECT_RECLAIM */
+};
+
+/* Same order as the kernel's enum page_exclusive_ctx. */
+enum lt_ctx {
+	LT_TASK,
+	LT_SOFTIRQ,
+	LT_HARDIRQ,
+	LT_NMI,
+};
+
+enum lt_kind {
+	LT_KIND_MAP,
+	LT_KIND_GUP,
+	LT_KIND_FREE,
+	LT_KIND_TRANSFER,
+	LT_KIND_RELEASE,
+};
+
+/* Per-CPU counters of things that happened to labytrace itself. */
+enum lt_stat {
+	LT_STAT_RB_FULL_FAILURE,	/* failure record lost: ring buffer full */
+	LT_STAT_RB_FULL_VIOLATION,	/* violation record lost: ring buffer full */
+	LT_STAT_LAT_UNMATCHED,		/* fexit without its fentry timestamp */
+	LT_STAT_LAT_START_FULL,		/* fentry timestamp table full */
+	LT_STAT_ACQUIRE,		/* page_exclusive_acquire seen */
+	LT_STAT_RELEASE,		/* page_exclusive_release seen */
+	LT_STAT_TRANSFER,		/* page_exclusive_transfer seen */
+	LT_STAT_RELEASE_UNTRACKED,	/* release of a page acquired before we started */
+	LT_STAT_HELD_FULL,		/* acquire not tracked: held table full */
+	LT_STAT_STACKID_ERR,		/* owner stack not recorded */
+	LT_NR_STATS,
+};
+
+enum lt_event_type {
+	LT_EV_FAILURE = 1,
+	LT_EV_VIOLATION,
+};
+
+/* One latency histogram; its count is the sum of the slots. */
+struct lt_hist {
+	unsigned long long slots[LT_NR_SLOTS];
+	unsigned long long sum;		/* ns */
+	unsigned long long max;		/* ns, exact */
+};
+
+struct lt_count {
+	unsigned long long allocs;
+	unsigned long long fails;
+};
+
+/* Ring buffer record: an allocation failure or an ownership violation. */
+struct lt_event {
+	unsigned int type;		/* enum lt_event_type */
+	unsigned int cpu;
+	unsigned long long ts_ns;	/* CLOCK_MONOTONIC */
+	unsigned int pid;		/* tgid of current */
+	unsigned int tid;
+	char comm[LT_COMM_LEN];
+	unsigned long long gfp;
+	unsigned int order;
+	unsigned int ctx;		/* enum lt_ctx of current */
+	unsigned long long latency_ns;	/* failures: 0 if not measured */
+	/* violations */
+	unsigned long long page;	/* struct page * */
+	int owner;			/* tgid, or CPU for interrupt contexts */
+	unsigned int owner_ctx;
+	int actor;
+	unsigned int actor_ctx;
+	unsigned int kind;		/* enum lt_kind */
+	unsigned int denied;
+	int owner_stackid;		/* < 0: owner's stack unknown */
+	unsigned int owner_known;	/* the acquire was seen */
+	unsigned long long owner_since_ns;
+	char owner_comm[LT_COMM_LEN];
+	int stack_sz;			/* bytes in stack[], < 0: error */
+	unsigned int pad;
+	unsigned long long stack[LT_MAX_STACK];
+};
+
+/* Value of the held-pages table, keyed by struct page *. */
+struct lt_held {
+	unsigned long long since_ns;	/* CLOCK_MONOTONIC at acquire */
+	unsigned long long gfp;
+	int owner;
+	unsigned int ctx;
+	unsigned int order;
+	int stackid;
+	char comm[LT_COMM_LEN];
+};
+
+/* Start of an allocation, for fentry/fexit latency on stock kernels. */
+struct lt_start {
+	unsigned long long ts_ns;
+	unsigned long long gfp;
+	unsigned int order;
+	unsigned int ctx;
+};
+
+__LT_INLINE unsigned int lt_order_slot(unsigned int order)
+{
+	return order < LT_NR_ORDERS - 1 ? order : LT_NR_ORDERS - 1;
+}
+
+__LT_INLINE unsigned int lt_key(unsigned int order, unsigned int cls,
+				unsigned int excl, unsigned int ctx)
+{
+	return ((lt_order_slot(order) * LT_NR_CLASSES + cls) * 2 + !!excl) *
+	       LT_NR_CTX + ctx;
+}
+
+__LT_INLINE void lt_key_split(unsigned int key, unsigned int *order,
+			      unsigned int *cls, unsigned int *excl,
+			      unsigned int *ctx)
+{
+	*ctx = key % LT_NR_CTX;
+	key /= LT_NR_CTX;
+	*excl = key % 2;
+	key /= 2;
+	*cls = key % LT_NR_CLASSES;
+	*order = key / LT_NR_CLASSES;
+}
+
+__LT_INLINE unsigned int lt_gfp_class(unsigned long long gfp,
+				      unsigned long long direct_reclaim,
+				      unsigned long long high)
+{
+	if (gfp & direct_reclaim)
+		return LT_MAYSLEEP;
+	return (gfp & high) ? LT_ATOMIC : LT_NOWAIT;
+}
+
+/* floor(log2(v)) for v > 0, without loops (the verifier likes it short). */
+__LT_INLINE unsigned int lt_log2(unsigned long long v)
+{
+	unsigned int r = 0, shift;
+
+	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+/* The bucket of @ns: the smallest i with ns <= 2^i, clamped. */
+__LT_INLINE unsigned int lt_slot(unsigned long long ns)
+{
+	unsigned int slot;
+
+	if (ns <= 1)
+		return 0;
+	slot = lt_log2(ns - 1) + 1;
+	return slot < LT_NR_SLOTS ? slot : LT_NR_SLOTS - 1;
+}
+
+#endif /* __LABYTRACE_H */

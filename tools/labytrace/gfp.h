@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gfp flag names.  The bits come from the running kernel's BTF (the
+ * ___GFP_*_BIT enumerators, 6.10+), so a flag that moves between versions is
+ * still decoded right; a built-in table of the 6.12 layout is the fallback.
+ */
+#ifndef LABYTRACE_GFP_H
+#define LABYTRACE_GFP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define GFP_MAX_FLAGS	64
+#define GFP_NAME_LEN	32
+
+struct gfp_flag {
+	char name[GFP_NAME_LEN];	/* "__GFP_HIGH" */
+	unsigned long long mask;
+};
+
+struct gfp_table {
+	struct gfp_flag flags[GFP_MAX_FLAGS];	/* in bit order */
+	int nr;
+	bool from_btf;
+};
+
+void gfp_table_init(struct gfp_table *t);
+/* Add "___GFP_<NAME>_BIT" = bit; other enumerators are ignored (returns 0). */
+int gfp_table_add_bit(struct gfp_table *t, const char *enumerator, long long bit);
+void gfp_table_fallback(struct gfp_table *t);
+/* Mask of a flag by name ("__GFP_HIGH"), 0 if this kernel has no such flag. */
+unsigned long long gfp_mask(const struct gfp_table *t, const char *name);
+
+/* "GFP_ATOMIC|__GFP_NOWARN": composite names first, as show_gfp_flags(). */
+size_t gfp_format(const struct gfp_table *t, unsigned long long gfp,
+		  char *buf, size_t len);
+/* The single flags set in @gfp, in bit order; @unknown gets the rest. */
+int gfp_flag_names(const struct gfp_table *t, unsigned long long gfp,
+		   const char **names, int max, unsigned long long *unknown);
+
+const char *gfp_class_name(unsigned int cls);
+/* "atomic", "nowait", "kernel" (or "may-sleep"): enum lt_class, or -1. */
+int gfp_class_parse(const char *s);
+
+#endif

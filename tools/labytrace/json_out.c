@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/* NDJSON output through json-c, which does the escaping. */
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "gfp.h"
+#include "hist.h"
+#include "json_out.h"
+#include "ksyms.h"
+
+#define SRC_NAMES { "latency", "failures", "violations" }
+
+static int emit(FILE *f, json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	int ret = fprintf(f, "%s\n", s) < 0 ? -1 : 0;
+
+	json_object_put(o);
+	return ret;
+}
+
+static void add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *u64(unsigned long long v)
+{
+	return json_object_new_uint64(v);
+}
+
+/* A double with a short, stable representation: @decimals, or %g if < 0. */
+static json_object *num(double v, int decimals)
+{
+	char buf[64];
+
+	if (decimals < 0)
+		snprintf(buf, sizeof(buf), "%.6g", v);
+	else
+		snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
+/* comm is bytes, not UTF-8: keep printable ASCII so the line stays valid. */
+static json_object *comm_str(const char *comm, size_t len)
+{
+	char buf[LT_COMM_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < len && i < LT_COMM_LEN && comm[i]; i++)
+		buf[i] = comm[i] >= 0x20 && comm[i] < 0x7f ? comm[i] : '?';
+	buf[i] = '\0';
+	return json_object_new_string(buf);
+}
+
+static json_object *record(const struct out_ctx *c, const char *type,
+			   unsigned long long mono_ns)
+{
+	json_object *o = json_object_new_object();
+	char buf[40];
+
+	add(o, "type", json_object_new_string(type));
+	fmt_time(c, mono_ns, buf, sizeof(buf));
+	add(o, "time", json_object_new_string(buf));
+	add(o, "ts", num(real_seconds(c, mono_ns), 6));
+	return o;
+}
+
+static json_object *stack(const struct out_ctx *c,
+			  const unsigned long long *ip, int depth)
+{
+	json_object *a = json_object_new_array();
+	char buf[160];
+	int i;
+
+	for (i = ksyms_skip_tracing(c->ksyms, ip, depth); i < depth; i++) {
+		ksyms_format(c->ksyms, ip[i], buf, sizeof(buf));
+		json_object_array_add(a, json_object_new_string(buf));
+	}
+	return a;
+}
+
+static int stack_depth(const struct lt_event *e)
+{
+	return e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0;
+}
+
+static void add_gfp(json_object *o, const struct out_ctx *c,
+		    unsigned long long gfp)
+{
+	const char *names[GFP_MAX_FLAGS];
+	unsigned long long unknown;
+	json_object *a;
+	char buf[512];
+	int i, n;
+
+	snprintf(buf, sizeof(buf), "%#llx", gfp);
+	add(o, "gfp", json_object_new_string(buf));
+	gfp_format(c->gfp, gfp, buf, sizeof(buf));
+	add(o, "gfp_flags", json_object_new_string(buf));
+	n = gfp_flag_names(c->gfp, gfp, names, GFP_MAX_FLAGS, &unknown);
+	a = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(names[i]));
+	if (unknown) {
+		snprintf(buf, sizeof(buf), "%#llx", unknown);
+		json_object_array_add(a, json_object_new_string(buf));
+	}
+	add(o, "gfp_names", a);
+}
+
+int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e)
+{
+	json_object *o = record(c, "failure", e->ts_ns);
+	unsigned long long dr = gfp_mask(c->gfp, "__GFP_DIRECT_RECLAIM");
+	unsigned long long hi = gfp_mask(c->gfp, "__GFP_HIGH");
+	unsigned long long ex = gfp_mask(c->gfp, "__GFP_EXCLUSIVE");
+
+	add(o, "cpu", u64(e->cpu));
+	add(o, "pid", u64(e->pid));
+	add(o, "tid", u64(e->tid));
+	add(o, "comm", comm_str(e->comm, sizeof(e->comm)));
+	add(o, "context", json_object_new_string(ctx_name(c, e->ctx)));
+	add(o, "order", u64(e->order));
+	add_gfp(o, c, e->gfp);
+	add(o, "class", json_object_new_string(
+		gfp_class_name(lt_gfp_class(e->gfp, dr, hi))));
+	add(o, "exclusive", json_object_new_boolean(ex && (e->gfp & ex)));
+	if (e->latency_ns)
+		add(o, "latency_ns", u64(e->latency_ns));
+	add(o, "stack", stack(c, e->stack, stack_depth(e)));
+	return emit(f, o);
+}
+
+/* {"context": "task", "pid": N[, "comm"]} or {"context": "softirq", "cpu": N} */
+static json_object *party(const struct out_ctx *c, unsigned int ctx, int id,
+			  const char *comm, size_t comm_len)
+{
+	struct out_ctx known = *c;
+	json_object *o = json_object_new_object();
+
+	/* The kernel says which context owns a page: always known. */
+	known.ctx_known = true;
+	add(o, "context", json_object_new_string(ctx_name(&known, ctx)));
+	if (ctx == LT_TASK) {
+		add(o, "pid", json_object_new_int(id));
+		if (comm && comm[0])
+			add(o, "comm", comm_str(comm, comm_len));
+	} else {
+		add(o, "cpu", json_object_new_int(id));
+	}
+	return o;
+}
+
+static void add_page(json_object *o, const struct out_ctx *c,
+		     unsigned long long page)
+{
+	unsigned long long pfn = pfn_of(page, c->vmemmap, c->page_size);
+	char buf[24];
+
+	if (pfn != PFN_UNKNOWN)
+		add(o, "pfn", u64(pfn));
+	else
+		add(o, "pfn", NULL);
+	snprintf(buf, sizeof(buf), "%#llx", page);
+	add(o, "page", json_object_new_string(buf));
+}
+
+int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
+		   const unsigned long long *owner_stack, int owner_depth)
+{
+	json_object *o = record(c, "violation", e->ts_ns), *actor;
+
+	add_page(o, c, e->page);
+	add(o, "order", u64(e->order));
+	add(o, "kind", json_object_new_string(kind_name(e->kind)));
+	add(o, "denied", json_object_new_boolean(e->denied));
+	add(o, "cpu", u64(e->cpu));
+	add(o, "owner", party(c, e->owner_ctx, e->owner, e->owner_comm,
+			      sizeof(e->owner_comm)));
+	actor = party(c, e->actor_ctx, e->actor,
+		      e->actor_ctx == LT_TASK ? e->comm : NULL, sizeof(e->comm));
+	if (e->actor_ctx == LT_TASK)
+		add(actor, "tid", u64(e->tid));
+	add(o, "actor", actor);
+	if (e->owner_known) {
+		add(o, "held_ns", u64(e->ts_ns > e->owner_since_ns ?
+				      e->ts_ns - e->owner_since_ns : 0));
+		add_gfp(o, c, e->gfp);
+	}
+	add(o, "actor_stack", stack(c, e->stack, stack_depth(e)));
+	if (owner_stack && owner_depth > 0)
+		add(o, "owner_stack", stack(c, owner_stack, owner_depth));
+	else
+		add(o, "owner_stack", NULL);
+	return emit(f, o);
+}
+
+static json_object *hist_obj(json_object *o, const struct lt_hist *h)
+{
+	json_object *b = json_object_new_array(), *bucket;
+	unsigned int i;
+
+	add(o, "count", u64(hist_count(h)));
+	add(o, "sum_ns", u64(h->sum));
+	add(o, "p50_ns", u64(hist_percentile(h, PCT_P50)));
+	add(o, "p99_ns", u64(hist_percentile(h, PCT_P99)));
+	add(o, "p999_ns", u64(hist_percentile(h, PCT_P999)));
+	add(o, "max_ns", u64(h->max));
+	for (i = 0; i < LT_NR_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		bucket = json_object_new_object();
+		/* The open-ended last bucket is bounded by the maximum. */
+		add(bucket, "le_ns", u64(i == LT_NR_SLOTS - 1 ? h->max :
+					 hist_slot_le(i)));
+		add(bucket, "count", u64(h->slots[i]));
+		json_object_array_add(b, bucket);
+	}
+	add(o, "buckets", b);
+	return o;
+}
+
+int json_latency(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		 const struct run_info *ri)
+{
+	unsigned int key, order, cls, excl, ctx;
+	json_object *o;
+
+	for (key = 0; key < LT_NR_KEYS; key++) {
+		if (!hist_count(&d->latency[key]))
+			continue;
+		lt_key_split(key, &order, &cls, &excl, &ctx);
+		o = record(c, "latency", d->ts_ns);
+		add(o, "final", json_object_new_boolean(ri->final));
+		add(o, "interval_s", num(ri->seconds, 3));
+		add(o, "order", u64(order));
+		add(o, "class", json_object_new_string(gfp_class_name(cls)));
+		add(o, "exclusive", json_object_new_boolean(excl));
+		add(o, "context", json_object_new_string(ctx_name(c, ctx)));
+		hist_obj(o, &d->latency[key]);
+		if (emit(f, o))
+			return -1;
+	}
+	return 0;
+}
+
+int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
+	      const unsigned long long *stk, int depth)
+{
+	json_object *o = record(c, "held", hp->h.since_ns + hp->age_ns);
+
+	add_page(o, c, hp->page);
+	add(o, "order", u64(hp->h.order));
+	add(o, "owner", party(c, hp->h.ctx, hp->h.owner, hp->h.comm,
+			      sizeof(hp->h.comm)));
+	add(o, "held_ns", u64(hp->age_ns));
+	add_gfp(o, c, hp->h.gfp);
+	if (stk && depth > 0)
+		add(o, "owner_stack", stack(c, stk, depth));
+	else
+		add(o, "owner_stack", NULL);
+	return emit(f, o);
+}
+
+static json_object *lost_obj(const struct lt_snapshot *d)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "total", u64(snapshot_lost(d)));
+	add(o, "ringbuf_full_failure", u64(d->stats[LT_STAT_RB_FULL_FAILURE]));
+	add(o, "ringbuf_full_violation", u64(d->stats[LT_STAT_RB_FULL_VIOLATION]));
+	add(o, "bpf_recursion_misses", u64(d->bpf_misses));
+	add(o, "latency_unmatched", u64(d->stats[LT_STAT_LAT_UNMATCHED]));
+	add(o, "latency_table_full", u64(d->stats[LT_STAT_LAT_START_FULL]));
+	add(o, "held_table_full", u64(d->stats[LT_STAT_HELD_FULL]));
+	add(o, "stackid_errors", u64(d->stats[LT_STAT_STACKID_ERR]));
+	return o;
+}
+
+int json_lost(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d)
+{
+	json_object *o, *l;
+
+	if (!snapshot_lost(d))
+		return 0;
+	o = record(c, "lost", d->ts_ns);
+	l = lost_obj(d);
+	json_object_object_foreach(l, k, v)
+		add(o, k, json_object_get(v));
+	json_object_put(l);
+	return emit(f, o);
+}
+
+static double rate(unsigned long long fails, unsigned long long allocs)
+{
+	return allocs ? (double)fails / allocs : 0;
+}
+
+static void add_failures(json_object *o, const struct out_ctx *c,
+			 const struct lt_snapshot *d)
+{
+	struct class_rate r[LT_NR_CLASSES * 2 * LT_NR_CTX];
+	unsigned long long allocs = snapshot_allocs(d), fails = snapshot_fails(d);
+	json_object *a = json_object_new_array(), *e;
+	int i, n = snapshot_class_rates(d, r, sizeof(r) / sizeof(r[0]));
+
+	add(o, "allocs", u64(allocs));
+	add(o, "failures", u64(fails));
+	add(o, "failure_rate", num(rate(fails, allocs), -1));
+	for (i = 0; i < n; i++) {
+		e = json_object_new_object();
+		add(e, "class", json_object_new_string(gfp_class_name(r[i].cls)));
+		add(e, "exclusive", json_object_new_boolean(r[i].excl));
+		add(e, "context", json_object_new_string(ctx_name(c, r[i].ctx)));
+		add(e, "allocs", u64(r[i].allocs));
+		add(e, "failures", u64(r[i].fails));
+		add(e, "rate", num(rate(r[i].fails, r[i].allocs), -1));
+		json_object_array_add(a, e);
+	}
+	add(o, "classes", a);
+}
+
+static void add_violations(json_object *o, const struct out_ctx *c,
+			   const struct lt_snapshot *d)
+{
+	json_object *v = json_object_new_object(), *k, *x;
+	struct lt_hist hold = {};
+	unsigned int i;
+
+	for (i = 0; i < LT_NR_KINDS; i++) {
+		k = json_object_new_object();
+		add(k, "count", u64(d->violations[i][0] + d->violations[i][1]));
+		add(k, "denied", u64(d->violations[i][1]));
+		add(v, kind_name(i), k);
+	}
+	add(o, "violations", v);
+
+	x = json_object_new_object();
+	add(x, "acquired", u64(d->stats[LT_STAT_ACQUIRE]));
+	add(x, "released", u64(d->stats[LT_STAT_RELEASE]));
+	add(x, "transferred", u64(d->stats[LT_STAT_TRANSFER]));
+	add(x, "released_untracked", u64(d->stats[LT_STAT_RELEASE_UNTRACKED]));
+	add(x, "held_now", u64(d->held_now));
+	add(x, "held_over", u64(d->held_over));
+	add(x, "held_over_ns", u64(c->held_over_ns));
+	for (i = 0; i < LT_NR_CTX; i++)
+		hist_merge(&hold, &d->hold[i]);
+	add(x, "hold", hist_obj(json_object_new_object(), &hold));
+	add(o, "exclusive", x);
+}
+
+int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		 const struct run_info *ri)
+{
+	static const char *const names[3] = SRC_NAMES;
+	json_object *o = record(c, "summary", d->ts_ns), *src, *why;
+	int i;
+
+	add(o, "final", json_object_new_boolean(ri->final));
+	add(o, ri->final ? "duration_s" : "interval_s", num(ri->seconds, 3));
+	if (c->have_failures)
+		add_failures(o, c, d);
+	if (c->have_violations)
+		add_violations(o, c, d);
+	add(o, "lost", lost_obj(d));
+	if (ri->final) {
+		src = json_object_new_object();
+		why = json_object_new_object();
+		for (i = 0; i < 3; i++) {
+			if (ri->src[i])
+				add(src, names[i], json_object_new_string(ri->src[i]));
+			if (ri->why[i])
+				add(why, names[i], json_object_new_string(ri->why[i]));
+		}
+		add(o, "sources", src);
+		add(o, "unavailable", why);
+		add(o, "contexts_known", json_object_new_boolean(c->ctx_known));
+	}
+	return emit(f, o);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NDJSON records, built with json-c: one object per line, each with a
+ * "type": latency, failure, violation, held, lost or summary.
+ * Every function writes one or more complete lines and returns 0, or -1
+ * if the stream failed.
+ */
+#ifndef LABYTRACE_JSON_OUT_H
+#define LABYTRACE_JSON_OUT_H
+
+#include <stdio.h>
+#include "stats.h"
+
+int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e);
+int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
+		   const unsigned long long *owner_stack, int owner_depth);
+/* One line per histogram with samples; @d is a delta or a cumulative. */
+int json_latency(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		 const struct run_info *ri);
+int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
+	      const unsigned long long *stack, int depth);
+/* Writes nothing when nothing was lost. */
+int json_lost(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d);
+int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		 const struct run_info *ri);
+
+#endif

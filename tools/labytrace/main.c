@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * labytrace: page allocation latency, failures and __GFP_EXCLUSIVE ownership
+ * violations, live.
+ *
+ * main() reads top to bottom: options, privileges, BTF and probes, the plan
+ * of which programs serve which mode, load and attach, then a loop that
+ * reports every interval until -d runs out or a signal arrives, and a final
+ * summary.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "gfp.h"
+#include "json_out.h"
+#include "ksyms.h"
+#include "openmetrics.h"
+#include "options.h"
+#include "plan.h"
+#include "probe.h"
+#include "stats.h"
+#include "trace.h"
+#include "view.h"
+
+#define RECENT 6		/* events kept for the live view */
+#define HELD_MAX 1000		/* leak suspects fetched per interval */
+
+struct app {
+	struct options opts;
+	struct features feat;
+	struct plan plan;
+	struct gfp_table gfp;
+	struct tracer tracer;
+	struct out_ctx oc;
+	struct ksyms *ksyms;
+	bool ksyms_tried;
+	bool tty;			/* live view */
+	unsigned int painted;
+	int output_err;			/* errno of a failed write to stdout */
+	int prom_err;			/* last --prometheus error, -errno */
+	char recent[RECENT][96];
+	unsigned int nr_recent;
+	struct held_page held[HELD_MAX];
+	size_t nr_held;
+	unsigned long long start_ns;
+};
+
+static volatile sig_atomic_t exiting;
+
+/* What note() said, repeated in the live view (which clears the screen). */
+static char notes[6][256];
+static unsigned int nr_notes;
+
+static void on_signal(int sig)
+{
+	exiting = 1;
+}
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
+{
+	char *line = notes[nr_notes < 6 ? nr_notes++ : 5];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(notes[0]), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "labytrace: %s\n", line);
+}
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static long long mono_to_real(void)
+{
+	struct timespec m, r;
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(CLOCK_REALTIME, &r);
+	return (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+}
+
+/* kallsyms takes ~0.1 s to read: only when the first stack needs it. */
+static void want_ksyms(struct app *a)
+{
+	if (a->ksyms_tried)
+		return;
+	a->ksyms_tried = true;
+	a->ksyms = ksyms_load("/proc/kallsyms");
+	if (!a->ksyms)
+		note("stacks shown as addresses: cannot read /proc/kallsyms: %s",
+		     strerror(errno));
+	else if (a->ksyms->hidden)
+		note("stacks shown as addresses: /proc/kallsyms hides them (kernel.kptr_restrict)");
+	a->oc.ksyms = a->ksyms;
+}
+
+/* A task owner's comm, when the kernel side could not record it. */
+static void fill_comm(char *comm, unsigned int ctx, int pid)
+{
+	char path[64];
+	FILE *f;
+	size_t n;
+
+	if (comm[0] || ctx != LT_TASK || pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	n = fread(comm, 1, LT_COMM_LEN - 1, f);
+	fclose(f);
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+}
+
+static void remember(struct app *a, const struct lt_event *e,
+		     const unsigned long long *ostack, int odepth)
+{
+	char *line = a->recent[a->nr_recent++ % RECENT];
+	FILE *f = fmemopen(line, sizeof(a->recent[0]), "w");
+
+	if (!f)
+		return;
+	if (e->type == LT_EV_FAILURE)
+		view_failure(f, &a->oc, e, false);
+	else
+		view_violation(f, &a->oc, e, ostack, odepth, false);
+	fclose(f);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct app *a = ctx;
+	struct lt_event e;
+	unsigned long long ostack[LT_MAX_STACK];
+	int odepth = 0, err = 0;
+
+	if (size < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	want_ksyms(a);
+	if (e.type == LT_EV_VIOLATION) {
+		odepth = tracer_stack(&a->tracer, e.owner_stackid, ostack);
+		fill_comm(e.owner_comm, e.owner_ctx, e.owner);
+	}
+
+	if (a->opts.json) {
+		err = e.type == LT_EV_FAILURE ?
+			json_failure(stdout, &a->oc, &e) :
+			json_violation(stdout, &a->oc, &e, ostack, odepth);
+	} else if (a->tty) {
+		remember(a, &e, ostack, odepth);
+	} else if (e.type == LT_EV_FAILURE) {
+		view_failure(stdout, &a->oc, &e, true);
+	} else {
+		view_violation(stdout, &a->oc, &e, ostack, odepth, true);
+	}
+	if (err || ferror(stdout))
+		a->output_err = errno ? errno : EIO;
+	return 0;
+}
+
+static void fetch_held(struct app *a, struct lt_snapshot *cur)
+{
+	size_t i;
+
+	a->nr_held = 0;
+	if (!a->plan.run[PLAN_VIOLATIONS])
+		return;
+	a->nr_held = tracer_held(&a->tracer, cur, a->held,
+				 a->opts.held_top < HELD_MAX ? a->opts.held_top : HELD_MAX);
+	for (i = 0; i < a->nr_held; i++)
+		fill_comm(a->held[i].h.comm, a->held[i].h.ctx, a->held[i].h.owner);
+}
+
+static void report_json(struct app *a, const struct lt_snapshot *d,
+			const struct run_info *ri)
+{
+	unsigned long long ip[LT_MAX_STACK];
+	size_t i;
+	int depth;
+
+	if (a->plan.run[PLAN_LATENCY])
+		json_latency(stdout, &a->oc, d, ri);
+	if (a->nr_held)
+		want_ksyms(a);
+	for (i = 0; i < a->nr_held; i++) {
+		depth = tracer_stack(&a->tracer, a->held[i].h.stackid, ip);
+		json_held(stdout, &a->oc, &a->held[i], ip, depth);
+	}
+	json_lost(stdout, &a->oc, d);
+	json_summary(stdout, &a->oc, d, ri);
+}
+
+static void report_tty(struct app *a, const struct lt_snapshot *d,
+		       const struct run_info *ri)
+{
+	char *frame = NULL, t[40];
+	size_t len = 0;
+	unsigned int i, n;
+	FILE *f = open_memstream(&frame, &len);
+
+	if (!f)
+		return;
+	fmt_time(&a->oc, d->ts_ns, t, sizeof(t));
+	fprintf(f, "labytrace %.8s  last %.1fs  %s%s%s Ctrl-C to end\n",
+		t + 11, ri->seconds,
+		a->plan.run[PLAN_LATENCY] ? "latency " : "",
+		a->plan.run[PLAN_FAILURES] ? "failures " : "",
+		a->plan.run[PLAN_VIOLATIONS] ? "violations " : "");
+	for (i = 0; i < nr_notes; i++)
+		view_wrap(f, "note: ", "      ", notes[i], 79);
+	view_report(f, &a->oc, d, a->held, a->nr_held, VIEW_MAX_ROWS);
+	n = a->nr_recent < RECENT ? a->nr_recent : RECENT;
+	if (n) {
+		fprintf(f, "RECENT EVENTS\n");
+		for (i = a->nr_recent - n; i < a->nr_recent; i++)
+			fputs(a->recent[i % RECENT], f);
+	}
+	fclose(f);
+	if (!a->painted++)
+		fputs("\033[2J", stdout);	/* the first frame starts clean */
+	view_repaint(stdout, frame, len);
+	free(frame);
+}
+
+static void report_plain(struct app *a, const struct lt_snapshot *d,
+			 const struct run_info *ri)
+{
+	char t[40];
+
+	fmt_time(&a->oc, d->ts_ns, t, sizeof(t));
+	printf("--- %s (%.3f s)\n", t, ri->seconds);
+	view_report(stdout, &a->oc, d, a->held, a->nr_held, 0);
+	fflush(stdout);
+}
+
+/* One interval: what changed since @prev, in the chosen format. */
+static int report(struct app *a, struct lt_snapshot *cur,
+		  const struct lt_snapshot *prev)
+{
+	static struct lt_snapshot d;
+	struct run_info ri = {};
+	int err;
+
+	err = tracer_read(&a->tracer, cur);
+	if (err)
+		return err;
+	fetch_held(a, cur);
+	snapshot_delta(cur, prev, &d);
+	ri.seconds = (cur->ts_ns - prev->ts_ns) / 1e9;
+	if (a->opts.json)
+		report_json(a, &d, &ri);
+	else if (a->tty)
+		report_tty(a, &d, &ri);
+	else
+		report_plain(a, &d, &ri);
+	if (a->opts.prometheus) {
+		err = om_publish(a->opts.prometheus, &a->oc, cur);
+		/* Keep tracing; say it once per change of error. */
+		if (err && err != a->prom_err)
+			note("cannot write %s: %s", a->opts.prometheus, strerror(-err));
+		a->prom_err = err;
+	}
+	if (ferror(stdout))
+		a->output_err = errno ? errno : EIO;
+	return 0;
+}
+
+static void final_summary(struct app *a, const struct lt_snapshot *cum)
+{
+	static const int modes[PLAN_NR] = {
+		MODE_LATENCY, MODE_FAILURES, MODE_VIOLATIONS,
+	};
+	struct run_info ri = { .final = true };
+	int i;
+
+	ri.seconds = (cum->ts_ns - a->start_ns) / 1e9;
+	for (i = 0; i < PLAN_NR; i++) {
+		ri.src[i] = a->plan.src[i];
+		if (a->opts.modes & modes[i] && a->plan.why[i][0])
+			ri.why[i] = a->plan.why[i];
+	}
+	if (a->opts.json) {
+		if (a->plan.run[PLAN_LATENCY])
+			json_latency(stdout, &a->oc, cum, &ri);
+		json_summary(stdout, &a->oc, cum, &ri);
+	} else {
+		view_final(stdout, &a->oc, cum, &ri);
+	}
+	fflush(stdout);
+}
+
+static void say_unavailable(struct app *a)
+{
+	static const char *const names[PLAN_NR] = {
+		"latency", "failures", "violations",
+	};
+	static const int modes[PLAN_NR] = {
+		MODE_LATENCY, MODE_FAILURES, MODE_VIOLATIONS,
+	};
+	int i;
+
+	for (i = 0; i < PLAN_NR; i++)
+		if (a->opts.modes & modes[i] && !a->plan.run[i])
+			note("%s unavailable on this kernel: %s", names[i],
+			     a->plan.why[i]);
+	if (!a->plan.use_ksym &&
+	    (a->plan.run[PLAN_LATENCY] || a->plan.run[PLAN_FAILURES]))
+		note("allocation contexts unavailable on this kernel: %s; shown as 'unknown'",
+		     a->feat.ctx_why);
+}
+
+/* Everything before the loop; returns an exit status, or -1 to go on. */
+static int setup(struct app *a)
+{
+	char why[256];
+	int err, ncpus = libbpf_num_possible_cpus();
+
+	if (a->opts.cpu >= 0 && ncpus > 0 && a->opts.cpu >= ncpus) {
+		note("bad value for -C: '%d' (this machine has CPUs 0-%d)",
+		     a->opts.cpu, ncpus - 1);
+		return EXIT_USAGE;
+	}
+	err = probe_privileges(why, sizeof(why));
+	if (err) {
+		note("%s", why);
+		return EXIT_PRIVILEGE;
+	}
+	err = probe_features(&a->feat);
+	if (err) {
+		note("the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); CONFIG_DEBUG_INFO_BTF=y is needed",
+		     strerror(-err));
+		return EXIT_NO_BTF;
+	}
+	err = probe_bpf();
+	if (err) {
+		note("the kernel refuses bpf(): %s (locked down, or bpf() restricted)",
+		     strerror(-err));
+		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
+	}
+	if (!probe_gfp(a->feat.btf, &a->gfp)) {
+		gfp_table_fallback(&a->gfp);
+		if (a->opts.verbose)
+			note("gfp flag names: built-in table (no ___GFP_*_BIT in BTF)");
+	}
+	if (a->opts.exclusive && !gfp_mask(&a->gfp, "__GFP_EXCLUSIVE")) {
+		note("--exclusive: this kernel has no __GFP_EXCLUSIVE");
+		return EXIT_UNAVAILABLE;
+	}
+
+	/* Load-probe fentry only when it could be the latency source. */
+	if (a->opts.modes & MODE_LATENCY && a->opts.lat_source != LATSRC_TRACEPOINT &&
+	    (!a->feat.tp_latency || a->opts.lat_source == LATSRC_FENTRY))
+		probe_fentry_target(&a->feat);
+	if (!plan_make(&a->opts, &a->feat, &a->plan)) {
+		say_unavailable(a);
+		return EXIT_UNAVAILABLE;
+	}
+	say_unavailable(a);
+
+	a->oc.gfp = &a->gfp;
+	a->oc.ctx_known = a->plan.use_ksym;
+	a->oc.have_latency = a->plan.run[PLAN_LATENCY];
+	a->oc.have_failures = a->plan.run[PLAN_FAILURES];
+	a->oc.have_violations = a->plan.run[PLAN_VIOLATIONS];
+	a->oc.mono_to_real_ns = mono_to_real();
+	a->oc.page_size = a->feat.page_size;
+	a->oc.held_over_ns = a->opts.held_over_ns;
+
+	err = tracer_start(&a->tracer, &a->opts, &a->feat, &a->plan, &a->gfp,
+			   handle_event, a, why, sizeof(why));
+	if (err) {
+		note("%s", why);
+		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
+	}
+	/* A file the collector can read from the start, or a clear error now. */
+	if (a->opts.prometheus) {
+		static struct lt_snapshot now;
+
+		err = tracer_read(&a->tracer, &now);
+		if (!err)
+			err = om_publish(a->opts.prometheus, &a->oc, &now);
+		if (err) {
+			note("cannot write %s: %s", a->opts.prometheus, strerror(-err));
+			return EXIT_ERROR;
+		}
+	}
+	if (a->plan.run[PLAN_VIOLATIONS]) {
+		err = tracer_calibrate_pfn(&a->tracer);
+		if (err)
+			note("pfns unavailable (pages shown as struct page pointers): cannot learn vmemmap: %s",
+			     strerror(-err));
+		a->oc.vmemmap = a->tracer.vmemmap;
+	}
+	return -1;
+}
+
+static int run(struct app *a)
+{
+	static struct lt_snapshot prev, cur;
+	unsigned long long next, end = 0, now, wait;
+	int err;
+
+	a->start_ns = prev.ts_ns = mono_ns();
+	next = a->start_ns + a->opts.interval_ns;
+	if (a->opts.duration_ns)
+		end = a->start_ns + a->opts.duration_ns;
+	if (!a->tty)
+		fprintf(stderr, "Tracing page allocations (%s%s%s).%s\n",
+			a->plan.run[PLAN_LATENCY] ? "latency" : "",
+			a->plan.run[PLAN_FAILURES] ?
+				(a->plan.run[PLAN_LATENCY] ? ", failures" : "failures") : "",
+			a->plan.run[PLAN_VIOLATIONS] ?
+				(a->plan.run[PLAN_LATENCY] || a->plan.run[PLAN_FAILURES] ?
+				 ", violations" : "violations") : "",
+			a->opts.duration_ns ? "" : " Hit Ctrl-C to end.");
+
+	while (!exiting && !a->output_err) {
+		now = mono_ns();
+		if (end && now >= end)
+			break;
+		if (now >= next) {
+			err = report(a, &cur, &prev);
+			if (err) {
+				note("cannot read the BPF maps: %s", strerror(-err));
+				return EXIT_ERROR;
+			}
+			prev = cur;
+			while (next <= now)
+				next += a->opts.interval_ns;
+			continue;
+		}
+		wait = (end && end < next ? end : next) - now;
+		err = ring_buffer__poll(a->tracer.rb, (int)((wait + 999999) / 1000000));
+		if (err < 0 && err != -EINTR) {
+			note("ring buffer: %s", strerror(-err));
+			return EXIT_ERROR;
+		}
+	}
+
+	/* Stop the counts, take the records still queued, then report. */
+	tracer_detach(&a->tracer);
+	ring_buffer__consume(a->tracer.rb);
+	if (!a->output_err) {
+		if (report(a, &cur, &prev))
+			return EXIT_ERROR;
+		final_summary(a, &cur);
+	}
+	if (a->output_err && a->output_err != EPIPE) {
+		note("cannot write the output: %s", strerror(a->output_err));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int ret;
+
+	options_init(&app.opts);
+	ret = options_parse(&app.opts, argc, argv, stdout, stderr);
+	if (ret != OPTIONS_RUN)
+		return ret == OPTIONS_EXIT ? EXIT_OK : EXIT_USAGE;
+	verbose = app.opts.verbose;
+	libbpf_set_print(libbpf_print);
+	app.tty = !app.opts.json && isatty(STDOUT_FILENO);
+	if (app.opts.json)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	ret = setup(&app);
+	if (ret < 0)
+		ret = run(&app);
+	tracer_stop(&app.tracer);
+	ksyms_free(app.ksyms);
+	probe_free(&app.feat);
+	return ret;
+}

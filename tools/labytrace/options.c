@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Option parsing.  argp runs with ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP
+ * so that it never exits or prints on its own: the unit tests call this, and
+ * every error is one line from us.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfp.h"
+#include "labytrace.h"
+#include "options.h"
+#include "stats.h"
+
+const char *argp_program_version = "labytrace 1.0";
+
+static const char doc[] =
+"labytrace -- page allocation latency, failures and __GFP_EXCLUSIVE "
+"ownership violations, live.\n"
+"\n"
+"MODE is latency, failures or violations; without one, labytrace shows all "
+"that the running kernel supports.  It needs root (CAP_BPF and CAP_PERFMON) "
+"and a kernel with BTF.\n"
+"\v"
+"Examples:\n"
+"  labytrace                      all modes, live view, every second\n"
+"  labytrace latency -i 5         latency percentiles every 5 s\n"
+"  labytrace latency --gfp atomic --context softirq\n"
+"                                 atomic allocations from softirq only\n"
+"  labytrace failures -d 60 -j    failed allocations for a minute, NDJSON\n"
+"  labytrace violations --held-over 2s\n"
+"                                 violations, and pages held over 2 s\n"
+"  labytrace --prometheus /var/lib/node_exporter/labytrace.prom\n"
+"                                 also export for node_exporter\n"
+"\n"
+"Exit status:\n"
+"  0  success (Ctrl-C, SIGTERM or -d ends a run normally)\n"
+"  1  unexpected runtime error\n"
+"  2  unknown option or bad value\n"
+"  3  missing privilege: CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), or the\n"
+"     kernel refused bpf() (lockdown)\n"
+"  4  the kernel has no BTF (/sys/kernel/btf/vmlinux)\n"
+"  5  the mode asked for cannot run on this kernel (missing tracepoints,\n"
+"     fentry refused, ...); the reason is printed\n";
+
+static const char args_doc[] = "[latency|failures|violations]";
+
+enum {
+	OPT_PROMETHEUS = 256,
+	OPT_ORDER,
+	OPT_GFP,
+	OPT_CONTEXT,
+	OPT_EXCLUSIVE,
+	OPT_HELD_OVER,
+	OPT_HELD_TOP,
+	OPT_LAT_SOURCE,
+	OPT_USAGE,
+};
+
+static const struct argp_option argp_opts[] = {
+	{ NULL, 0, NULL, 0, "Output:", 1 },
+	{ "interval", 'i', "SECONDS", 0,
+	  "Refresh/report every SECONDS (default 1; units ms, s, m allowed)", 1 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C)", 1 },
+	{ "json", 'j', NULL, 0, "NDJSON on stdout, one object per line", 1 },
+	{ "prometheus", OPT_PROMETHEUS, "FILE", 0,
+	  "Also write OpenMetrics text to FILE every interval (atomically)", 1 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 1 },
+	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 2 },
+	{ "pid", 'p', "PID", 0, "Only this process (task context)", 2 },
+	{ "cpu", 'C', "CPU", 0, "Only this CPU", 2 },
+	{ "order", OPT_ORDER, "N", 0, "Only allocations of order N", 2 },
+	{ "gfp", OPT_GFP, "CLASS|MASK", 0,
+	  "atomic, nowait, kernel (may sleep), or a gfp MASK whose bits must all "
+	  "be set", 2 },
+	{ "context", OPT_CONTEXT, "CTX", 0, "task, softirq, hardirq or nmi", 2 },
+	{ "exclusive", OPT_EXCLUSIVE, NULL, 0, "Only __GFP_EXCLUSIVE allocations", 2 },
+	{ NULL, 0, NULL, 0, "Violations:", 3 },
+	{ "held-over", OPT_HELD_OVER, "DURATION", 0,
+	  "List pages held longer than DURATION as leak suspects (default 5s)", 3 },
+	{ "held-top", OPT_HELD_TOP, "N", 0,
+	  "Show at most N leak suspects per interval (default 10)", 3 },
+	{ NULL, 0, NULL, 0, "Other:", 4 },
+	{ "latency-source", OPT_LAT_SOURCE, "SRC", 0,
+	  "auto (default), tracepoint or fentry", 4 },
+	{ "help", 'h', NULL, 0, "Give this help list", -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1 },
+	{ "version", 'V', NULL, 0, "Print program version", -1 },
+	{},
+};
+
+struct parse_state {
+	struct options *o;
+	FILE *out, *err;
+	int result;
+};
+
+void options_init(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interval_ns = 1000000000ULL;
+	o->cpu = -1;
+	o->order = -1;
+	o->gfp_class = -1;
+	o->ctx = -1;
+	o->held_over_ns = 5000000000ULL;
+	o->held_top = 10;
+}
+
+int parse_duration(const char *s, unsigned long long unit_ns,
+		   unsigned long long *ns)
+{
+	static const struct {
+		const char *name;
+		unsigned long long ns;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		{ "s", 1000000000ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL },
+	};
+	double v, total;
+	unsigned int i;
+	char *end;
+
+	if (!s || !*s || strchr(s, '-') || strchr(s, '+'))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v <= 0)
+		return -1;
+	if (*end) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (!strcmp(end, units[i].name))
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -1;
+		unit_ns = units[i].ns;
+	}
+	total = v * unit_ns;
+	if (total < 1 || total > 1e18)
+		return -1;
+	*ns = (unsigned long long)(total + 0.5);
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long long max,
+		      unsigned long long *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || *end || *v > max)
+		return -1;
+	return 0;
+}
+
+static int parse_mode(const char *s, unsigned int *mode)
+{
+	if (!strcmp(s, "latency"))
+		*mode = MODE_LATENCY;
+	else if (!strcmp(s, "failures"))
+		*mode = MODE_FAILURES;
+	else if (!strcmp(s, "violations"))
+		*mode = MODE_VIOLATIONS;
+	else
+		return -1;
+	return 0;
+}
+
+static const struct argp_option *find_option(const char *arg)
+{
+	const struct argp_option *opt;
+	size_t len;
+
+	for (opt = argp_opts; opt->name || opt->key || opt->doc; opt++) {
+		if (!strncmp(arg, "--", 2) && opt->name) {
+			len = strcspn(arg + 2, "=");
+			if (len == strlen(opt->name) && !strncmp(arg + 2, opt->name, len))
+				return opt;
+		} else if (arg[0] == '-' && arg[1] != '-' && arg[1] &&
+			   opt->key == arg[1]) {
+			return opt;
+		}
+	}
+	return NULL;
+}
+
+static error_t __attribute__((format(printf, 2, 3)))
+bad(struct argp_state *state, const char *fmt, ...)
+{
+	struct parse_state *ps = state->input;
+	va_list ap;
+
+	fprintf(ps->err, "labytrace: ");
+	va_start(ap, fmt);
+	vfprintf(ps->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ps->err);
+	ps->result = OPTIONS_BAD;
+	return EINVAL;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct parse_state *ps = state->input;
+	struct options *o = ps->o;
+	unsigned long long v;
+	const struct argp_option *opt;
+	const char *a;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->out_stream = ps->out;
+		state->err_stream = ps->err;
+		break;
+	case 'i':
+		if (parse_duration(arg, 1000000000ULL, &o->interval_ns) ||
+		    o->interval_ns < 10000000ULL)
+			return bad(state, "bad value for %s: '%s' (seconds, at least 0.01)",
+				   "-i", arg);
+		break;
+	case 'd':
+		if (parse_duration(arg, 1000000000ULL, &o->duration_ns))
+			return bad(state, "bad value for %s: '%s' (seconds, e.g. 10 or 500ms)",
+				   "-d", arg);
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case OPT_PROMETHEUS:
+		if (!*arg)
+			return bad(state, "bad value for %s: '%s' (a file name)",
+				   "--prometheus", arg);
+		o->prometheus = arg;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'p':
+		if (parse_uint(arg, INT_MAX, &v) || !v)
+			return bad(state, "bad value for %s: '%s' (a process ID)",
+				   "-p", arg);
+		o->pid = v;
+		break;
+	case 'C':
+		if (parse_uint(arg, 65535, &v))
+			return bad(state, "bad value for %s: '%s' (a CPU number)",
+				   "-C", arg);
+		o->cpu = v;
+		break;
+	case OPT_ORDER:
+		if (parse_uint(arg, 63, &v))
+			return bad(state, "bad value for %s: '%s' (an order, 0-63)",
+				   "--order", arg);
+		o->order = v;
+		break;
+	case OPT_GFP:
+		o->gfp_class = gfp_class_parse(arg);
+		if (o->gfp_class >= 0)
+			break;
+		if (parse_uint(arg, ~0ULL, &v) || !v)
+			return bad(state, "bad value for %s: '%s' (atomic, nowait, kernel or a mask such as 0x820)",
+				   "--gfp", arg);
+		o->gfp_mask = v;
+		break;
+	case OPT_CONTEXT:
+		o->ctx = ctx_parse(arg);
+		if (o->ctx < 0)
+			return bad(state, "bad value for %s: '%s' (task, softirq, hardirq or nmi)",
+				   "--context", arg);
+		break;
+	case OPT_EXCLUSIVE:
+		o->exclusive = true;
+		break;
+	case OPT_HELD_OVER:
+		if (parse_duration(arg, 1000000000ULL, &o->held_over_ns))
+			return bad(state, "bad value for %s: '%s' (a duration, e.g. 500ms or 5s)",
+				   "--held-over", arg);
+		break;
+	case OPT_HELD_TOP:
+		if (parse_uint(arg, 100000, &v))
+			return bad(state, "bad value for %s: '%s' (a count)",
+				   "--held-top", arg);
+		o->held_top = v;
+		break;
+	case OPT_LAT_SOURCE:
+		if (!strcmp(arg, "auto"))
+			o->lat_source = LATSRC_AUTO;
+		else if (!strcmp(arg, "tracepoint"))
+			o->lat_source = LATSRC_TRACEPOINT;
+		else if (!strcmp(arg, "fentry"))
+			o->lat_source = LATSRC_FENTRY;
+		else
+			return bad(state, "bad value for %s: '%s' (auto, tracepoint or fentry)",
+				   "--latency-source", arg);
+		break;
+	case 'h':
+		/* argp_state_help() is silenced by ARGP_NO_ERRS. */
+		argp_help(state->root_argp, ps->out, ARGP_HELP_STD_HELP &
+			  ~(ARGP_HELP_EXIT_ERR | ARGP_HELP_EXIT_OK), "labytrace");
+		ps->result = OPTIONS_EXIT;
+		break;
+	case OPT_USAGE:
+		argp_help(state->root_argp, ps->out, ARGP_HELP_USAGE, "labytrace");
+		ps->result = OPTIONS_EXIT;
+		break;
+	case 'V':
+		fprintf(state->out_stream, "%s\n", argp_program_version);
+		ps->result = OPTIONS_EXIT;
+		break;
+	case ARGP_KEY_ARG:
+		if (state->arg_num > 0)
+			return bad(state, "'%s': only one mode may be given", arg);
+		if (parse_mode(arg, &o->modes))
+			return bad(state, "unknown mode '%s' (latency, failures or violations)",
+				   arg);
+		o->all_modes = false;
+		break;
+	case ARGP_KEY_ERROR:
+		/* Only reached for getopt's errors, thanks to ARGP_NO_ERRS. */
+		if (ps->result == OPTIONS_BAD)
+			break;
+		a = state->next > 0 && state->next <= state->argc ?
+			state->argv[state->next - 1] : "?";
+		opt = find_option(a);
+		if (opt && opt->arg)
+			return bad(state, "option '%s' needs a value", a);
+		return bad(state, "unknown option '%s'", a);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv, FILE *out,
+		  FILE *err)
+{
+	struct parse_state ps = {
+		.o = o, .out = out, .err = err, .result = OPTIONS_RUN,
+	};
+	const struct argp argp = {
+		.options = argp_opts,
+		.parser = parse_opt,
+		.args_doc = args_doc,
+		.doc = doc,
+	};
+	int rc;
+
+	o->modes = MODE_ALL;
+	o->all_modes = true;
+	rc = argp_parse(&argp, argc, argv,
+			ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ps);
+	if (ps.result != OPTIONS_RUN)
+		return ps.result;
+	if (rc) {
+		fprintf(err, "labytrace: bad command line\n");
+		return OPTIONS_BAD;
+	}
+	return OPTIONS_RUN;
+}

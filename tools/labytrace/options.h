@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line of labytrace (argp), parsed into struct options. */
+#ifndef LABYTRACE_OPTIONS_H
+#define LABYTRACE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses, documented in --help and labytrace(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,		/* unexpected runtime error */
+	EXIT_USAGE = 2,		/* unknown option, bad value */
+	EXIT_PRIVILEGE = 3,	/* no CAP_BPF + CAP_PERFMON, or bpf() refused */
+	EXIT_NO_BTF = 4,	/* kernel without BTF */
+	EXIT_UNAVAILABLE = 5,	/* nothing asked for can run on this kernel */
+};
+
+enum {
+	MODE_LATENCY = 1,
+	MODE_FAILURES = 2,
+	MODE_VIOLATIONS = 4,
+	MODE_ALL = 7,
+};
+
+enum lat_source {
+	LATSRC_AUTO,
+	LATSRC_TRACEPOINT,
+	LATSRC_FENTRY,
+};
+
+struct options {
+	unsigned int modes;
+	bool all_modes;			/* no subcommand: show what works */
+	unsigned long long interval_ns;
+	unsigned long long duration_ns;	/* 0: until Ctrl-C */
+	bool json;
+	const char *prometheus;
+	/* filters, applied in the kernel */
+	unsigned int pid;		/* 0: any */
+	int cpu;			/* -1: any */
+	int order;			/* -1: any */
+	int gfp_class;			/* -1: any, else enum lt_class */
+	unsigned long long gfp_mask;	/* all these bits set; 0: any */
+	int ctx;			/* -1: any, else enum lt_ctx */
+	bool exclusive;
+	/* violations */
+	unsigned long long held_over_ns;
+	unsigned int held_top;
+	enum lat_source lat_source;
+	bool verbose;
+};
+
+enum {
+	OPTIONS_RUN = 0,	/* go on */
+	OPTIONS_EXIT = 1,	/* --help, --usage, --version printed */
+	OPTIONS_BAD = -1,	/* one line printed to @err */
+};
+
+void options_init(struct options *o);
+/* Prints help to @out, errors to @err, never exits. */
+int options_parse(struct options *o, int argc, char **argv, FILE *out,
+		  FILE *err);
+/*
+ * "1.5" (in @unit_ns), "250ms", "2s", "1m": the unit is one of ns, us, ms,
+ * s, m, h.  Returns 0, or -1 for anything else, including 0 and overflow.
+ */
+int parse_duration(const char *s, unsigned long long unit_ns,
+		   unsigned long long *ns);
+
+#endif

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Probing the running kernel: capabilities, BTF, and tiny test programs. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "gfp.h"
+#include "probe.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1U << (cap % 32));
+}
+
+int probe_privileges(char *why, size_t len)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+	bool bpf, perfmon;
+
+	if (syscall(SYS_capget, &hdr, data)) {
+		snprintf(why, len, "cannot read capabilities: %s", strerror(errno));
+		return -EPERM;
+	}
+	if (has_cap(data, CAP_SYS_ADMIN))
+		return 0;
+	bpf = has_cap(data, CAP_BPF);
+	perfmon = has_cap(data, CAP_PERFMON);
+	if (bpf && perfmon)
+		return 0;
+	snprintf(why, len, "missing %s%s%s (or CAP_SYS_ADMIN): run as root",
+		 bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
+		 perfmon ? "" : "CAP_PERFMON");
+	return -EPERM;
+}
+
+int probe_bpf(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static bool has_tp(const struct btf *btf, const char *tp)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+static int load_probe(enum bpf_prog_type type, enum bpf_attach_type attach,
+		      __u32 btf_id, const struct bpf_insn *insns, size_t cnt)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		.expected_attach_type = attach,
+		.attach_btf_id = btf_id,
+	);
+	int fd = bpf_prog_load(type, NULL, "GPL", insns, cnt, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Load an empty fentry program on @func and attach it: both steps can be
+ * refused (EPERM with lockdown or no trampolines, ENOTSUPP on some arches).
+ */
+static int probe_fentry(const struct btf *btf, const char *func)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	int fd, link;
+
+	if (id <= 0)
+		return -ENOENT;
+	fd = load_probe(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id, insns, 2);
+	if (fd < 0)
+		return fd;
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	if (link < 0)
+		link = -errno;
+	else
+		close(link);
+	close(fd);
+	return link < 0 ? link : 0;
+}
+
+/*
+ * A typed per-CPU ksym needs its symbol in kallsyms (CONFIG_KALLSYMS_ALL):
+ * load "r1 = &sym; r0 = 0; exit" and see.
+ */
+static int probe_percpu_ksym(const struct btf *btf, const char *sym)
+{
+	int id = btf__find_by_name_kind(btf, sym, BTF_KIND_VAR);
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_PSEUDO_BTF_ID, .imm = id },
+		{},
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd;
+
+	if (id <= 0)
+		return -ENOENT;
+	fd = load_probe(BPF_PROG_TYPE_TRACEPOINT, 0, 0, insns, 4);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+static void probe_ctx(struct features *f)
+{
+	static const char *const syms[] = { "__preempt_count", "pcpu_hot" };
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		if (btf__find_by_name_kind(f->btf, syms[i], BTF_KIND_VAR) <= 0)
+			continue;
+		err = probe_percpu_ksym(f->btf, syms[i]);
+		if (!err) {
+			f->ctx_ksym = true;
+			return;
+		}
+		f->ctx_why = err == -ENOENT ?
+			"per-CPU symbols are not in /proc/kallsyms (CONFIG_KALLSYMS_ALL=n)" :
+			"the kernel refused a per-CPU symbol";
+		return;
+	}
+	f->ctx_why = "no per-CPU preempt count in BTF";
+}
+
+int probe_features(struct features *f)
+{
+	static const char *const funcs[] = {
+		"__alloc_pages_noprof", "__alloc_pages", "__alloc_pages_nodemask",
+	};
+	unsigned int i;
+	int id;
+
+	memset(f, 0, sizeof(*f));
+	f->btf = btf__load_vmlinux_btf();
+	if (!f->btf)
+		return errno ? -errno : -ENOENT;
+
+	f->tp_latency = has_tp(f->btf, "mm_page_alloc_latency");
+	f->tp_page_alloc = has_tp(f->btf, "mm_page_alloc");
+	f->tp_acquire = has_tp(f->btf, "page_exclusive_acquire");
+	f->tp_transfer = has_tp(f->btf, "page_exclusive_transfer");
+	f->tp_release = has_tp(f->btf, "page_exclusive_release");
+	f->tp_violation = has_tp(f->btf, "page_exclusive_violation");
+	for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		if (btf__find_by_name_kind(f->btf, funcs[i], BTF_KIND_FUNC) > 0) {
+			f->alloc_func = funcs[i];
+			break;
+		}
+	}
+	f->fentry_err = -ENOENT;
+	id = btf__find_by_name_kind(f->btf, "page", BTF_KIND_STRUCT);
+	if (id > 0)
+		f->page_size = btf__resolve_size(f->btf, id);
+	probe_ctx(f);
+	return 0;
+}
+
+int probe_fentry_target(struct features *f)
+{
+	f->fentry_err = f->alloc_func ? probe_fentry(f->btf, f->alloc_func) :
+					-ENOENT;
+	return f->fentry_err;
+}
+
+void probe_free(struct features *f)
+{
+	btf__free(f->btf);
+	f->btf = NULL;
+}
+
+bool probe_gfp(const struct btf *btf, struct gfp_table *t)
+{
+	unsigned int id, n = btf__type_cnt(btf), i;
+	const struct btf_type *type;
+	const struct btf_enum *e;
+	const char *name;
+
+	gfp_table_init(t);
+	for (id = 1; id < n; id++) {
+		type = btf__type_by_id(btf, id);
+		if (!btf_is_enum(type))
+			continue;
+		e = btf_enum(type);
+		name = btf__name_by_offset(btf, e->name_off);
+		if (!name || strncmp(name, "___GFP_", 7))
+			continue;
+		for (i = 0; i < btf_vlen(type); i++, e++)
+			gfp_table_add_bit(t, btf__name_by_offset(btf, e->name_off),
+					  e->val);
+		t->from_btf = t->nr > 0;
+		return t->from_btf;
+	}
+	return false;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Snapshots, deltas and names shared by all output formats. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "hist.h"
+#include "stats.h"
+
+static unsigned long long sub(unsigned long long a, unsigned long long b)
+{
+	return a > b ? a - b : 0;
+}
+
+void snapshot_delta(const struct lt_snapshot *cur,
+		    const struct lt_snapshot *prev, struct lt_snapshot *out)
+{
+	int i, j;
+
+	out->ts_ns = cur->ts_ns;
+	for (i = 0; i < LT_NR_KEYS; i++) {
+		out->counts[i].allocs = sub(cur->counts[i].allocs,
+					    prev->counts[i].allocs);
+		out->counts[i].fails = sub(cur->counts[i].fails,
+					   prev->counts[i].fails);
+		hist_delta(&cur->latency[i], &prev->latency[i], &out->latency[i]);
+	}
+	for (i = 0; i < LT_NR_CTX; i++)
+		hist_delta(&cur->hold[i], &prev->hold[i], &out->hold[i]);
+	for (i = 0; i < LT_NR_KINDS; i++)
+		for (j = 0; j < 2; j++)
+			out->violations[i][j] = sub(cur->violations[i][j],
+						    prev->violations[i][j]);
+	for (i = 0; i < LT_NR_STATS; i++)
+		out->stats[i] = sub(cur->stats[i], prev->stats[i]);
+	out->bpf_misses = sub(cur->bpf_misses, prev->bpf_misses);
+	out->held_now = cur->held_now;
+	out->held_over = cur->held_over;
+}
+
+unsigned long long snapshot_allocs(const struct lt_snapshot *s)
+{
+	unsigned long long n = 0;
+	int i;
+
+	for (i = 0; i < LT_NR_KEYS; i++)
+		n += s->counts[i].allocs;
+	return n;
+}
+
+unsigned long long snapshot_fails(const struct lt_snapshot *s)
+{
+	unsigned long long n = 0;
+	int i;
+
+	for (i = 0; i < LT_NR_KEYS; i++)
+		n += s->counts[i].fails;
+	return n;
+}
+
+unsigned long long snapshot_lost(const struct lt_snapshot *s)
+{
+	return s->stats[LT_STAT_RB_FULL_FAILURE] +
+	       s->stats[LT_STAT_RB_FULL_VIOLATION] +
+	       s->stats[LT_STAT_LAT_UNMATCHED] +
+	       s->stats[LT_STAT_LAT_START_FULL] +
+	       s->stats[LT_STAT_HELD_FULL] +
+	       s->stats[LT_STAT_STACKID_ERR] + s->bpf_misses;
+}
+
+int snapshot_class_rates(const struct lt_snapshot *s, struct class_rate *out,
+			 int max)
+{
+	unsigned int key, order, cls, excl, ctx;
+	int i, n = 0;
+
+	for (key = 0; key < LT_NR_KEYS; key++) {
+		const struct lt_count *c = &s->counts[key];
+
+		if (!c->allocs && !c->fails)
+			continue;
+		lt_key_split(key, &order, &cls, &excl, &ctx);
+		for (i = 0; i < n; i++)
+			if (out[i].cls == cls && out[i].excl == excl &&
+			    out[i].ctx == ctx)
+				break;
+		if (i == n) {
+			if (n == max)
+				continue;
+			out[n] = (struct class_rate){ cls, excl, ctx, 0, 0 };
+			n++;
+		}
+		out[i].allocs += c->allocs;
+		out[i].fails += c->fails;
+	}
+	return n;
+}
+
+static int cmp_age(const void *a, const void *b)
+{
+	const struct held_page *x = a, *y = b;
+
+	if (x->age_ns != y->age_ns)
+		return x->age_ns > y->age_ns ? -1 : 1;
+	return x->page < y->page ? -1 : x->page > y->page;
+}
+
+void held_sort(struct held_page *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_age);
+}
+
+static const char *const ctx_names[LT_NR_CTX] = {
+	"task", "softirq", "hardirq", "nmi",
+};
+
+const char *ctx_name(const struct out_ctx *c, unsigned int ctx)
+{
+	if (c && !c->ctx_known)
+		return "unknown";
+	return ctx < LT_NR_CTX ? ctx_names[ctx] : "?";
+}
+
+int ctx_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < LT_NR_CTX; i++)
+		if (!strcasecmp(s, ctx_names[i]))
+			return i;
+	return -1;
+}
+
+const char *kind_name(unsigned int kind)
+{
+	static const char *const names[LT_NR_KINDS] = {
+		"map", "gup", "free", "transfer", "release",
+	};
+
+	return kind < LT_NR_KINDS ? names[kind] : "?";
+}
+
+const char *order_label(unsigned int order_slot, char *buf, size_t len)
+{
+	if (order_slot >= LT_NR_ORDERS - 1)
+		snprintf(buf, len, ">%u", LT_NR_ORDERS - 2);
+	else
+		snprintf(buf, len, "%u", order_slot);
+	return buf;
+}
+
+double real_seconds(const struct out_ctx *c, unsigned long long mono_ns)
+{
+	return ((long long)mono_ns + c->mono_to_real_ns) / 1e9;
+}
+
+int fmt_time(const struct out_ctx *c, unsigned long long mono_ns, char *buf,
+	     size_t len)
+{
+	long long real = (long long)mono_ns + c->mono_to_real_ns;
+	time_t secs = real / 1000000000LL;
+	struct tm tm;
+
+	if (real < 0 || !gmtime_r(&secs, &tm))
+		return snprintf(buf, len, "?");
+	return snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ",
+			tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			tm.tm_hour, tm.tm_min, tm.tm_sec,
+			(real % 1000000000LL) / 1000000);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What labytrace reports: a snapshot of the kernel's cumulative counters,
+ * the interval deltas between two snapshots, and the context every writer
+ * (terminal, JSON, OpenMetrics) needs to name things.
+ */
+#ifndef LABYTRACE_STATS_H
+#define LABYTRACE_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "labytrace.h"
+#include "pfn.h"
+
+struct gfp_table;
+struct ksyms;
+
+struct lt_snapshot {
+	unsigned long long ts_ns;		/* CLOCK_MONOTONIC */
+	struct lt_count counts[LT_NR_KEYS];
+	struct lt_hist latency[LT_NR_KEYS];
+	struct lt_hist hold[LT_NR_CTX];
+	unsigned long long violations[LT_NR_KINDS][2];	/* [kind][denied] */
+	unsigned long long stats[LT_NR_STATS];
+	unsigned long long bpf_misses;		/* recursion misses, all programs */
+	/* gauges, not deltas */
+	unsigned long long held_now;
+	unsigned long long held_over;
+};
+
+/* An exclusive page owned now (the held table), with its age. */
+struct held_page {
+	unsigned long long page;
+	unsigned long long pfn;			/* PFN_UNKNOWN if not known */
+	unsigned long long age_ns;
+	struct lt_held h;
+};
+
+/* Failure rate of one (class, exclusive, context), summed over orders. */
+struct class_rate {
+	unsigned int cls, excl, ctx;
+	unsigned long long allocs, fails;
+};
+
+/* How to name and decode things; filled once by main. */
+struct out_ctx {
+	const struct gfp_table *gfp;
+	const struct ksyms *ksyms;		/* NULL: stacks stay hex */
+	bool ctx_known;				/* else contexts are "unknown" */
+	bool have_latency, have_failures, have_violations;
+	long long mono_to_real_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	unsigned long long vmemmap;		/* 0: pfn unknown */
+	unsigned int page_size;			/* sizeof(struct page) */
+	unsigned long long held_over_ns;
+};
+
+/* What ran and what could not, for the summaries. */
+struct run_info {
+	bool final;
+	double seconds;				/* interval, or whole run */
+	const char *src[3];			/* latency, failures, violations */
+	const char *why[3];			/* reason unavailable, or NULL */
+};
+
+void snapshot_delta(const struct lt_snapshot *cur,
+		    const struct lt_snapshot *prev, struct lt_snapshot *out);
+unsigned long long snapshot_allocs(const struct lt_snapshot *s);
+unsigned long long snapshot_fails(const struct lt_snapshot *s);
+/* Records lost, for any reason; 0 means every event was reported. */
+unsigned long long snapshot_lost(const struct lt_snapshot *s);
+int snapshot_class_rates(const struct lt_snapshot *s, struct class_rate *out,
+			 int max);
+
+/* Oldest first. */
+void held_sort(struct held_page *v, size_t n);
+
+const char *ctx_name(const struct out_ctx *c, unsigned int ctx);
+const char *kind_name(unsigned int kind);
+int ctx_parse(const char *s);
+/* "order N" label: "0".."10", and ">10" for the last slot. */
+const char *order_label(unsigned int order_slot, char *buf, size_t len);
+/* ISO 8601 UTC with milliseconds, from a CLOCK_MONOTONIC time. */
+int fmt_time(const struct out_ctx *c, unsigned long long mono_ns, char *buf,
+	     size_t len);
+double real_seconds(const struct out_ctx *c, unsigned long long mono_ns);
+
+#endif

@@ -1,0 +1,231 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# host-check.sh: labytrace against the running kernel, as TAP.
+#
+#   host-check.sh LABYTRACE CHECKERS_DIR
+#
+# CHECKERS_DIR holds ndjson_check and om_check (json-c and a strict
+# OpenMetrics parser), and standin_check (the violation and fentry handlers
+# on stand-in tracepoints, for kernels without their own).  Skips everything, with the reason, when not root or
+# when the kernel refuses BPF; asserts exact behaviour otherwise: exit codes,
+# the one-line messages, and NDJSON whose numbers add up.
+set -u
+lt=$1
+checkers=$2
+tmp=$(mktemp -d /tmp/labytrace-host-check.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+tests=(help bad_option bad_value failures_json failures_counts latency
+       violations all_modes not_root prometheus sigterm plain_text filters
+       startup standin)
+n=0
+failed=0
+
+echo "1..${#tests[@]}"
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1))
+	failed=1
+	echo "not ok $n - $1"
+	shift
+	for line in "$@"; do echo "# $line"; done
+}
+skip_all() {
+	local t
+	for t in "${tests[@]}"; do
+		n=$((n + 1))
+		echo "ok $n - $t # SKIP $1"
+	done
+	exit 0
+}
+# check DESC CONDITION...: ok if the condition (a command) succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
+}
+lines() { grep -c '' "$1"; }
+# The only thing on stderr must be our own "labytrace: ..." lines, the
+# "Tracing ..." banner, never libbpf's.
+clean_stderr() {
+	! grep -v -e '^labytrace: ' -e '^Tracing page allocations' "$1" | grep -q .
+}
+
+# Run labytrace: status in $rc, output in $tmp/out and $tmp/err.
+run() {
+	"$lt" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+[ "$(id -u)" = 0 ] || skip_all "not root (labytrace needs CAP_BPF and CAP_PERFMON)"
+run failures -d 0.1 -j
+case $rc in
+0) ;;
+3) skip_all "the kernel refuses BPF here: $(head -n1 "$tmp/err")" ;;
+4) skip_all "no kernel BTF: $(head -n1 "$tmp/err")" ;;
+*) skip_all "labytrace cannot run failures here (exit $rc): $(head -n1 "$tmp/err")" ;;
+esac
+
+# 1. help
+run --help
+if [ $rc = 0 ] && [ ! -s "$tmp/err" ] && grep -q '^Exit status:' "$tmp/out" &&
+   grep -q '^Examples:' "$tmp/out"; then
+	ok "--help exits 0 with examples and exit statuses"
+else
+	not_ok "--help exits 0 with examples and exit statuses" "rc=$rc"
+fi
+
+# 2. unknown option
+run failures --bogus
+if [ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
+   grep -qx "labytrace: unknown option '--bogus'" "$tmp/err"; then
+	ok "unknown option: exit 2, one line"
+else
+	not_ok "unknown option: exit 2, one line" "rc=$rc" "$(cat "$tmp/err")"
+fi
+
+# 3. bad value
+run -i abc
+if [ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] &&
+   grep -q "^labytrace: bad value for -i: 'abc'" "$tmp/err"; then
+	ok "bad value: exit 2, one line"
+else
+	not_ok "bad value: exit 2, one line" "rc=$rc" "$(cat "$tmp/err")"
+fi
+
+# 4-5. failures, NDJSON, while something allocates
+dd if=/dev/zero of="$tmp/load" bs=1M count=256 status=none 2>/dev/null &
+load=$!
+run failures -d 3 -j
+wait $load
+rm -f "$tmp/load"
+"$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
+crc=$?
+summaries=$(sed -n 's/^type summary //p' "$tmp/check")
+if [ $rc = 0 ] && [ $crc = 0 ] && [ "${summaries:-0}" -ge 4 ] &&
+   grep -q '^final.sources.failures tracepoint kmem:mm_page_alloc' "$tmp/check" &&
+   clean_stderr "$tmp/err"; then
+	ok "failures -d 3 -j: exit 0, valid NDJSON, $summaries summaries"
+else
+	not_ok "failures -d 3 -j: exit 0, valid NDJSON" "rc=$rc check=$crc" \
+		"$(cat "$tmp/check")" "$(cat "$tmp/err")"
+fi
+# Failures cannot be made to order here: fail_page_alloc's failures leave the
+# allocator before kmem:mm_page_alloc fires, so on a kernel without
+# mm_page_alloc_latency only real ones are seen; the counts must still agree.
+if grep -q '^final.sources.failures tracepoint kmem:mm_page_alloc$' "$tmp/check"; then
+	echo "# failures from kmem:mm_page_alloc: fail_page_alloc cannot inject visible ones here"
+fi
+allocs=$(sed -n 's/^final.allocs //p' "$tmp/check")
+fails=$(sed -n 's/^final.failures //p' "$tmp/check")
+if grep -q '^check intervals-sum-to-final ok' "$tmp/check" &&
+   grep -q '^check failure-records ok' "$tmp/check" && [ "${allocs:-0}" -gt 0 ]; then
+	ok "counts add up: $allocs allocations, $fails failures, $(sed -n 's/^check failure-records ok //p' "$tmp/check")"
+else
+	not_ok "counts add up" "$(cat "$tmp/check")"
+fi
+
+# 6. latency: works, or says exactly why not with exit 5
+run latency -d 1
+if grep -q '^labytrace: latency unavailable on this kernel: ' "$tmp/err"; then
+	if [ $rc = 5 ] && [ ! -s "$tmp/out" ] && [ "$(lines "$tmp/err")" -le 2 ]; then
+		ok "latency unavailable, exit 5: $(sed -n 's/^labytrace: latency unavailable on this kernel: //p' "$tmp/err")"
+	else
+		not_ok "latency unavailable: exit 5, one line" "rc=$rc" "$(cat "$tmp/err")"
+	fi
+else
+	check "latency runs (exit 0, a report)" test $rc = 0 -a -s "$tmp/out"
+fi
+
+# 7. violations: a __GFP_EXCLUSIVE kernel, or one line saying it is not
+run violations -d 1
+if grep -q '^labytrace: violations unavailable on this kernel: no page_exclusive tracepoints' "$tmp/err"; then
+	check "violations unavailable, exit 5, one line" \
+		test $rc = 5 -a "$(lines "$tmp/err")" = 1 -a ! -s "$tmp/out"
+else
+	check "violations runs (exit 0)" test $rc = 0
+fi
+
+# 8. no mode: what works runs, the rest is named
+run -d 1 -j
+"$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
+crc=$?
+missing=$(grep -c '^labytrace: .* unavailable on this kernel: ' "$tmp/err")
+listed=$(grep -c '^final.unavailable\.' "$tmp/check")
+if [ $rc = 0 ] && [ $crc = 0 ] && [ "$missing" -ge "$listed" ] && clean_stderr "$tmp/err"; then
+	ok "all modes: exit 0, $listed unavailable named in the summary"
+else
+	not_ok "all modes: exit 0" "rc=$rc check=$crc" "$(cat "$tmp/check")" "$(cat "$tmp/err")"
+fi
+
+# 9. without privilege
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+		"$lt" failures -d 1 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 3 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
+	   grep -q '^labytrace: missing CAP_BPF and CAP_PERFMON' "$tmp/err"; then
+		ok "not root: exit 3, names the missing capabilities"
+	else
+		not_ok "not root: exit 3" "rc=$rc" "$(cat "$tmp/err")"
+	fi
+else
+	ok "not root # SKIP setpriv not installed"
+fi
+
+# 10. OpenMetrics file for node_exporter
+mkdir "$tmp/prom"
+run failures -d 2 -i 0.5 -j --prometheus "$tmp/prom/labytrace.prom"
+omc=$("$checkers/om_check" "$tmp/prom/labytrace.prom" 2>&1)
+if [ $rc = 0 ] && [ "$(ls -A "$tmp/prom")" = labytrace.prom ] &&
+   [[ $omc == ok* ]] && [ "$(stat -c %a "$tmp/prom/labytrace.prom")" = 644 ]; then
+	ok "--prometheus: strict OpenMetrics, replaced atomically ($omc)"
+else
+	not_ok "--prometheus" "rc=$rc" "$omc" "$(ls -A "$tmp/prom")"
+fi
+
+# 11. SIGTERM detaches and prints the final summary
+"$lt" failures -j >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+sleep 1.5
+kill -TERM $pid
+wait $pid
+rc=$?
+"$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
+crc=$?
+check "SIGTERM: exit 0 and a final summary" test $rc = 0 -a $crc = 0
+
+# 12. text when stdout is not a terminal: appended, no escape sequences
+"$lt" failures -d 1.5 -i 0.5 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 0 ] && grep -q '^SUMMARY over' "$tmp/out" &&
+   [ "$(grep -c '^--- ' "$tmp/out")" -ge 3 ] && ! grep -q $'\033' "$tmp/out"; then
+	ok "plain text: interval reports appended, final summary"
+else
+	not_ok "plain text" "rc=$rc" "$(head -5 "$tmp/out")"
+fi
+
+# 13. in-kernel filters load and run
+run failures -d 0.5 -j -p $$ -C 0 --order 0 --gfp atomic
+"$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
+crc=$?
+check "filters -p -C --order --gfp: exit 0, valid NDJSON" test $rc = 0 -a $crc = 0
+
+# 14. start-up: exec to attached and back
+start=$(date +%s%N)
+run failures -d 0.1 -j
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check "start-up + 0.1 s run + exit in ${ms} ms" test $rc = 0 -a $ms -lt 3000
+
+# 15. the handlers this kernel has no attach point for, on stand-ins
+"$checkers/standin_check" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ "$(tail -n1 "$tmp/out")" = ok ]; then
+	ok "violation and fentry handlers verified and consistent on stand-in tracepoints"
+else
+	not_ok "handlers on stand-in tracepoints (exit $rc)" "$(cat "$tmp/out")"
+fi
+
+exit $failed

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ndjson_check FILE: is labytrace's -j output valid, and do its numbers add
+ * up?  Every line must be one strict JSON object with a known "type"; the
+ * last line is the one final summary; the interval summaries sum to it; and
+ * failure records plus ring buffer drops equal the failures counted.
+ * Prints what host-check.sh asserts on, "ok" last; exits 1 on any error.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+static const char *const types[] = {
+	"latency", "failure", "violation", "held", "lost", "summary",
+};
+#define NR_TYPES (sizeof(types) / sizeof(types[0]))
+
+static int fail(int line, const char *msg, const char *detail)
+{
+	printf("error: line %d: %s%s%s\n", line, msg, detail ? ": " : "",
+	       detail ? detail : "");
+	return 1;
+}
+
+static long long num(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return -1;
+	return json_object_get_int64(v);
+}
+
+static void print_strings(json_object *final, const char *key)
+{
+	json_object *o;
+
+	if (!json_object_object_get_ex(final, key, &o))
+		return;
+	json_object_object_foreach(o, k, v)
+		printf("final.%s.%s %s\n", key, k, json_object_get_string(v));
+}
+
+int main(int argc, char **argv)
+{
+	long long allocs = 0, fails = 0, records = 0, drops = 0;
+	int counts[NR_TYPES] = {}, line = 0, finals = 0;
+	json_tokener *tok = json_tokener_new();
+	json_object *o, *t, *final = NULL, *lost;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned int i;
+	FILE *f;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: ndjson_check FILE\n");
+		return 2;
+	}
+	f = fopen(argv[1], "r");
+	if (!f) {
+		perror(argv[1]);
+		return 1;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	while ((len = getline(&buf, &cap, f)) > 0) {
+		line++;
+		if (final)
+			return fail(line, "output after the final summary", NULL);
+		if (buf[len - 1] != '\n')
+			return fail(line, "not newline-terminated", NULL);
+		json_tokener_reset(tok);
+		o = json_tokener_parse_ex(tok, buf, len - 1);
+		if (json_tokener_get_error(tok) != json_tokener_success ||
+		    json_tokener_get_parse_end(tok) != (size_t)len - 1)
+			return fail(line, "not one JSON value",
+				    json_tokener_error_desc(json_tokener_get_error(tok)));
+		if (!json_object_is_type(o, json_type_object) ||
+		    !json_object_object_get_ex(o, "type", &t) ||
+		    !json_object_is_type(t, json_type_string))
+			return fail(line, "not an object with a string \"type\"", NULL);
+		for (i = 0; i < NR_TYPES; i++)
+			if (!strcmp(json_object_get_string(t), types[i]))
+				break;
+		if (i == NR_TYPES)
+			return fail(line, "unknown type", json_object_get_string(t));
+		counts[i]++;
+		if (!strcmp(types[i], "failure"))
+			records++;
+		if (!strcmp(types[i], "summary")) {
+			json_object *fin;
+
+			if (!json_object_object_get_ex(o, "final", &fin))
+				return fail(line, "summary without \"final\"", NULL);
+			if (json_object_get_boolean(fin)) {
+				finals++;
+				final = json_object_get(o);
+			} else if (num(o, "allocs") >= 0) {
+				allocs += num(o, "allocs");
+				fails += num(o, "failures");
+			}
+		}
+		json_object_put(o);
+	}
+	fclose(f);
+	free(buf);
+	json_tokener_free(tok);
+	if (!line)
+		return fail(0, "no output", NULL);
+	if (finals != 1 || !final)
+		return fail(line, "the last line is not the one final summary", NULL);
+
+	printf("lines %d\n", line);
+	for (i = 0; i < NR_TYPES; i++)
+		printf("type %s %d\n", types[i], counts[i]);
+	if (num(final, "allocs") >= 0) {
+		printf("final.allocs %lld\nfinal.failures %lld\n",
+		       num(final, "allocs"), num(final, "failures"));
+		if (allocs != num(final, "allocs") || fails != num(final, "failures"))
+			return fail(line, "interval summaries do not add up to the final one", NULL);
+		printf("check intervals-sum-to-final ok\n");
+		if (json_object_object_get_ex(final, "lost", &lost))
+			drops = num(lost, "ringbuf_full_failure");
+		if (records + drops != num(final, "failures"))
+			return fail(line, "failure records + ring buffer drops != failures", NULL);
+		printf("check failure-records ok (%lld records, %lld dropped)\n",
+		       records, drops);
+	}
+	if (json_object_object_get_ex(final, "lost", &lost))
+		printf("final.lost.total %lld\n", num(lost, "total"));
+	print_strings(final, "sources");
+	print_strings(final, "unavailable");
+	if (json_object_object_get_ex(final, "contexts_known", &t))
+		printf("final.contexts_known %s\n", json_object_get_string(t));
+	json_object_put(final);
+	printf("ok\n");
+	return 0;
+}

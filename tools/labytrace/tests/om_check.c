@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/* om_check FILE: is FILE strict OpenMetrics text?  For host-check.sh. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "om_parse.h"
+
+int main(int argc, char **argv)
+{
+	struct om_result r;
+	char *text = NULL;
+	size_t cap = 0, len = 0, n;
+	FILE *f;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: om_check FILE\n");
+		return 2;
+	}
+	f = fopen(argv[1], "r");
+	if (!f) {
+		perror(argv[1]);
+		return 1;
+	}
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			text = realloc(text, cap);
+			if (!text)
+				return 1;
+		}
+		n = fread(text + len, 1, 4096, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	text[len] = '\0';
+	if (om_parse(text, &r)) {
+		printf("error: %s\n", r.err);
+		free(text);
+		return 1;
+	}
+	printf("ok families=%d samples=%d histograms=%d\n", r.families,
+	       r.samples, r.histograms);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/* NDJSON records, parsed back with json-c in strict mode. */
+#include <json-c/json.h>
+#include "test.h"
+#include "gfp.h"
+#include "hist.h"
+#include "json_out.h"
+#include "ksyms.h"
+
+struct fixture {
+	struct gfp_table gfp;
+	struct ksyms *ks;
+	struct out_ctx oc;
+	struct mem m;
+	json_object *lines[64];
+	int n;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	const char *dir = getenv("LABYTRACE_FIXTURES");
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/kallsyms", dir ? dir : "tests/fixtures");
+	gfp_table_fallback(&fx->gfp);
+	fx->ks = ksyms_load(path);
+	if (!fx->ks)
+		return -1;
+	fx->oc.gfp = &fx->gfp;
+	fx->oc.ksyms = fx->ks;
+	fx->oc.ctx_known = true;
+	fx->oc.have_latency = fx->oc.have_failures = fx->oc.have_violations = true;
+	fx->oc.mono_to_real_ns = 1700000000LL * 1000000000LL;
+	fx->oc.vmemmap = 0xffffea0000000000ULL;
+	fx->oc.page_size = 64;
+	fx->oc.held_over_ns = 5000000000ULL;
+	mem_open(&fx->m);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	int i;
+
+	for (i = 0; i < fx->n; i++)
+		json_object_put(fx->lines[i]);
+	if (fx->m.f)
+		free(mem_close(&fx->m));
+	ksyms_free(fx->ks);
+	free(fx);
+	return 0;
+}
+
+/* Every line one complete, strictly valid JSON object with a "type". */
+static void parse_output(struct fixture *fx)
+{
+	char *out = mem_close(&fx->m), *line = out, *nl;
+	json_tokener *tok = json_tokener_new();
+	json_object *o, *type;
+
+	fx->m.f = NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	while ((nl = strchr(line, '\n'))) {
+		json_tokener_reset(tok);
+		o = json_tokener_parse_ex(tok, line, nl - line);
+		assert_int_equal(json_tokener_get_error(tok), json_tokener_success);
+		assert_int_equal(json_tokener_get_parse_end(tok), (size_t)(nl - line));
+		assert_true(json_object_is_type(o, json_type_object));
+		assert_true(json_object_object_get_ex(o, "type", &type));
+		assert_true(json_object_is_type(type, json_type_string));
+		assert_true(fx->n < 64);
+		fx->lines[fx->n++] = o;
+		line = nl + 1;
+	}
+	assert_string_equal(line, "");	/* nothing after the last newline */
+	json_tokener_free(tok);
+	free(out);
+}
+
+static json_object *get(json_object *o, const char *path)
+{
+	char key[64];
+	const char *dot;
+	json_object *v = o;
+
+	while (v && *path) {
+		dot = strchr(path, '.');
+		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - path) : (int)strlen(path), path);
+		if (!json_object_object_get_ex(v, key, &v))
+			return NULL;
+		path = dot ? dot + 1 : "";
+	}
+	return v;
+}
+
+static const char *str(json_object *o, const char *path)
+{
+	json_object *v = get(o, path);
+
+	assert_non_null(v);
+	return json_object_get_string(v);
+}
+
+static unsigned long long u(json_object *o, const char *path)
+{
+	json_object *v = get(o, path);
+
+	assert_non_null(v);
+	assert_true(json_object_is_type(v, json_type_int));
+	return json_object_get_uint64(v);
+}
+
+static void failure_event(struct lt_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->type = LT_EV_FAILURE;
+	e->cpu = 3;
+	e->ts_ns = 5000000000ULL;
+	e->pid = 1234;
+	e->tid = 1240;
+	/* not UTF-8, with JSON's special characters */
+	memcpy(e->comm, "nic\"rx\\\n\xff\x01q", 11);
+	e->gfp = 0x2820;
+	e->order = 2;
+	e->ctx = LT_SOFTIRQ;
+	e->stack[0] = 0xffffffffa0001040ULL;	/* BPF program */
+	e->stack[1] = 0xffffffff81004010ULL;	/* bpf_trace_run4 */
+	e->stack[2] = 0xffffffff81002080ULL;
+	e->stack[3] = 0xffffffff81003020ULL;
+	e->stack_sz = 4 * sizeof(e->stack[0]);
+}
+
+static void test_failure(void **state)
+{
+	struct fixture *fx = *state;
+	struct lt_event e;
+	json_object *o, *a;
+
+	failure_event(&e);
+	assert_int_equal(json_failure(fx->m.f, &fx->oc, &e), 0);
+	e.latency_ns = 12345;
+	e.gfp = 0xa20;
+	e.stack_sz = -14;	/* -EFAULT from bpf_get_stack */
+	assert_int_equal(json_failure(fx->m.f, &fx->oc, &e), 0);
+	parse_output(fx);
+	assert_int_equal(fx->n, 2);
+
+	o = fx->lines[0];
+	assert_string_equal(str(o, "type"), "failure");
+	assert_string_equal(str(o, "time"), "2023-11-14T22:13:25.000Z");
+	assert_string_equal(str(o, "ts"), "1700000005.000000");
+	assert_int_equal(u(o, "cpu"), 3);
+	assert_int_equal(u(o, "pid"), 1234);
+	assert_int_equal(u(o, "tid"), 1240);
+	assert_string_equal(str(o, "comm"), "nic\"rx\\???q");
+	assert_string_equal(str(o, "context"), "softirq");
+	assert_int_equal(u(o, "order"), 2);
+	assert_string_equal(str(o, "gfp"), "0x2820");
+	assert_string_equal(str(o, "gfp_flags"), "GFP_ATOMIC|__GFP_NOWARN");
+	a = get(o, "gfp_names");
+	assert_int_equal(json_object_array_length(a), 3);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 2)),
+			    "__GFP_NOWARN");
+	assert_string_equal(str(o, "class"), "atomic");
+	assert_false(json_object_get_boolean(get(o, "exclusive")));
+	assert_null(get(o, "latency_ns"));
+	a = get(o, "stack");
+	/* the BPF program and bpf_trace_run4 are not shown */
+	assert_int_equal(json_object_array_length(a), 2);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 0)),
+			    "__alloc_pages_noprof+0x80");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 1)),
+			    "alloc_pages_mpol+0x20");
+
+	o = fx->lines[1];
+	assert_int_equal(u(o, "latency_ns"), 12345);
+	assert_true(json_object_get_boolean(get(o, "exclusive")));
+	assert_string_equal(str(o, "gfp_flags"), "GFP_ATOMIC|__GFP_EXCLUSIVE");
+	assert_int_equal(json_object_array_length(get(o, "stack")), 0);
+}
+
+static void test_failure_unknown_context(void **state)
+{
+	struct fixture *fx = *state;
+	struct lt_event e;
+
+	failure_event(&e);
+	fx->oc.ctx_known = false;
+	json_failure(fx->m.f, &fx->oc, &e);
+	parse_output(fx);
+	assert_string_equal(str(fx->lines[0], "context"), "unknown");
+}
+
+static void violation_event(struct lt_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->type = LT_EV_VIOLATION;
+	e->cpu = 1;
+	e->ts_ns = 9000000000ULL;
+	e->pid = 77;
+	e->tid = 78;
+	strcpy(e->comm, "intruder");
+	e->order = 0;
+	e->page = 0xffffea0000000000ULL + 0x12345 * 64;
+	e->owner = 3;
+	e->owner_ctx = LT_SOFTIRQ;
+	e->actor = 77;
+	e->actor_ctx = LT_TASK;
+	e->kind = LT_KIND_GUP;
+	e->denied = 1;
+	e->owner_known = 1;
+	e->owner_since_ns = 6000000000ULL;
+	e->gfp = 0xa20;
+	e->owner_stackid = 5;
+	e->stack[0] = 0xffffffff81003020ULL;
+	e->stack_sz = sizeof(e->stack[0]);
+}
+
+static void test_violation(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned long long ostack[2] = { 0xffffffff81002080ULL, 0xffffffffc0200404ULL };
+	struct lt_event e;
+	json_object *o;
+
+	violation_event(&e);
+	json_violation(fx->m.f, &fx->oc, &e, ostack, 2);
+	/* a task owner, unknown stack, no pfn calibration */
+	e.owner_ctx = LT_TASK;
+	e.owner = 500;
+	strcpy(e.owner_comm, "owner");
+	e.owner_known = 0;
+	fx->oc.vmemmap = 0;
+	json_violation(fx->m.f, &fx->oc, &e, NULL, 0);
+	parse_output(fx);
+
+	o = fx->lines[0];
+	assert_string_equal(str(o, "type"), "violation");
+	assert_int_equal(u(o, "pfn"), 0x12345);
+	assert_string_equal(str(o, "page"), "0xffffea000048d140");
+	assert_string_equal(str(o, "kind"), "gup");
+	assert_true(json_object_get_boolean(get(o, "denied")));
+	assert_string_equal(str(o, "owner.context"), "softirq");
+	assert_int_equal(u(o, "owner.cpu"), 3);
+	assert_null(get(o, "owner.pid"));
+	assert_string_equal(str(o, "actor.context"), "task");
+	assert_int_equal(u(o, "actor.pid"), 77);
+	assert_int_equal(u(o, "actor.tid"), 78);
+	assert_string_equal(str(o, "actor.comm"), "intruder");
+	assert_int_equal(u(o, "held_ns"), 3000000000ULL);
+	assert_string_equal(str(o, "gfp_flags"), "GFP_ATOMIC|__GFP_EXCLUSIVE");
+	assert_int_equal(json_object_array_length(get(o, "actor_stack")), 1);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(
+				get(o, "owner_stack"), 1)), "mod_other+0x4 [nfs]");
+
+	o = fx->lines[1];
+	assert_true(json_object_is_type(get(o, "pfn"), json_type_null));
+	assert_true(json_object_is_type(get(o, "owner_stack"), json_type_null));
+	assert_string_equal(str(o, "owner.comm"), "owner");
+	assert_int_equal(u(o, "owner.pid"), 500);
+	assert_null(get(o, "held_ns"));
+}
+
+static void test_latency_and_summary(void **state)
+{
+	struct fixture *fx = *state;
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct run_info ri = { .seconds = 1.0 };
+	unsigned int k1 = lt_key(0, LT_ATOMIC, 0, LT_SOFTIRQ);
+	unsigned int k2 = lt_key(3, LT_MAYSLEEP, 0, LT_TASK);
+	json_object *o, *b;
+	int i;
+
+	s->ts_ns = 7000000000ULL;
+	for (i = 0; i < 99; i++)
+		hist_add_value(&s->latency[k1], 300);
+	hist_add_value(&s->latency[k1], 1ULL << 40);	/* open-ended bucket */
+	hist_add_value(&s->latency[k2], 20000);
+	s->counts[k1].allocs = 100;
+	s->counts[k1].fails = 2;
+	s->counts[k2].allocs = 1;
+	s->violations[LT_KIND_MAP][1] = 4;
+	s->violations[LT_KIND_FREE][0] = 1;
+	s->stats[LT_STAT_ACQUIRE] = 10;
+	s->held_now = 3;
+
+	json_latency(fx->m.f, &fx->oc, s, &ri);
+	json_lost(fx->m.f, &fx->oc, s);		/* nothing lost: no line */
+	json_summary(fx->m.f, &fx->oc, s, &ri);
+	s->stats[LT_STAT_RB_FULL_FAILURE] = 7;
+	s->bpf_misses = 1;
+	json_lost(fx->m.f, &fx->oc, s);
+	ri.final = true;
+	ri.seconds = 12.5;
+	ri.src[0] = "tracepoint kmem:mm_page_alloc_latency";
+	ri.why[2] = "no page_exclusive tracepoints";
+	json_summary(fx->m.f, &fx->oc, s, &ri);
+	parse_output(fx);
+	assert_int_equal(fx->n, 5);
+
+	o = fx->lines[0];
+	assert_string_equal(str(o, "type"), "latency");
+	assert_int_equal(u(o, "order"), 0);
+	assert_string_equal(str(o, "class"), "atomic");
+	assert_string_equal(str(o, "context"), "softirq");
+	assert_int_equal(u(o, "count"), 100);
+	assert_int_equal(u(o, "p50_ns"), 512);
+	assert_int_equal(u(o, "p99_ns"), 512);
+	assert_int_equal(u(o, "p999_ns"), 1ULL << 40);
+	assert_int_equal(u(o, "max_ns"), 1ULL << 40);
+	b = get(o, "buckets");
+	assert_int_equal(json_object_array_length(b), 2);
+	assert_int_equal(u(json_object_array_get_idx(b, 0), "le_ns"), 512);
+	assert_int_equal(u(json_object_array_get_idx(b, 0), "count"), 99);
+	assert_int_equal(u(json_object_array_get_idx(b, 1), "le_ns"), 1ULL << 40);
+	assert_int_equal(u(fx->lines[1], "order"), 3);
+
+	o = fx->lines[2];
+	assert_string_equal(str(o, "type"), "summary");
+	assert_false(json_object_get_boolean(get(o, "final")));
+	assert_int_equal(u(o, "allocs"), 101);
+	assert_int_equal(u(o, "failures"), 2);
+	assert_string_equal(str(o, "failure_rate"), "0.019802");
+	assert_int_equal(json_object_array_length(get(o, "classes")), 2);
+	assert_int_equal(u(o, "violations.map.count"), 4);
+	assert_int_equal(u(o, "violations.map.denied"), 4);
+	assert_int_equal(u(o, "violations.free.count"), 1);
+	assert_int_equal(u(o, "exclusive.acquired"), 10);
+	assert_int_equal(u(o, "exclusive.held_now"), 3);
+	assert_int_equal(u(o, "lost.total"), 0);
+	assert_null(get(o, "sources"));
+
+	o = fx->lines[3];
+	assert_string_equal(str(o, "type"), "lost");
+	assert_int_equal(u(o, "total"), 8);
+	assert_int_equal(u(o, "ringbuf_full_failure"), 7);
+	assert_int_equal(u(o, "bpf_recursion_misses"), 1);
+
+	o = fx->lines[4];
+	assert_true(json_object_get_boolean(get(o, "final")));
+	assert_string_equal(str(o, "duration_s"), "12.500");
+	assert_string_equal(str(o, "sources.latency"), "tracepoint kmem:mm_page_alloc_latency");
+	assert_string_equal(str(o, "unavailable.violations"), "no page_exclusive tracepoints");
+	assert_int_equal(u(o, "lost.total"), 8);
+	free(s);
+}
+
+static void test_held(void **state)
+{
+	struct fixture *fx = *state;
+	struct held_page hp = {
+		.page = 0xffffea0000000000ULL + 640,
+		.age_ns = 7000000000ULL,
+		.h = { .since_ns = 1000000000ULL, .gfp = 0xa20, .owner = 42,
+		       .ctx = LT_TASK, .order = 1, .stackid = 3, .comm = "rxd" },
+	};
+	json_object *o;
+
+	json_held(fx->m.f, &fx->oc, &hp, NULL, 0);
+	parse_output(fx);
+	o = fx->lines[0];
+	assert_string_equal(str(o, "type"), "held");
+	assert_int_equal(u(o, "pfn"), 10);
+	assert_int_equal(u(o, "held_ns"), 7000000000ULL);
+	assert_string_equal(str(o, "owner.comm"), "rxd");
+	assert_string_equal(str(o, "time"), "2023-11-14T22:13:28.000Z");
+}
+
+static void test_write_error(void **state)
+{
+	struct fixture *fx = *state;
+	struct lt_event e;
+	FILE *f = fopen("/dev/full", "w");
+
+	if (!f)
+		skip();
+	setvbuf(f, NULL, _IONBF, 0);
+	failure_event(&e);
+	assert_int_equal(json_failure(f, &fx->oc, &e), -1);
+	fclose(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_unknown_context, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_violation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latency_and_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The OpenMetrics writer, checked by a strict parser (om_parse.c) that is
+ * itself tested here against broken inputs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "test.h"
+#include "gfp.h"
+#include "hist.h"
+#include "om_parse.h"
+#include "openmetrics.h"
+
+static struct gfp_table gfp;
+
+static struct out_ctx ctx(void)
+{
+	struct out_ctx c = {
+		.gfp = &gfp, .ctx_known = true, .have_latency = true,
+		.have_failures = true, .have_violations = true,
+		.held_over_ns = 5000000000ULL,
+	};
+
+	gfp_table_fallback(&gfp);
+	return c;
+}
+
+static struct lt_snapshot *sample_snapshot(void)
+{
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	unsigned int k = lt_key(0, LT_ATOMIC, 1, LT_HARDIRQ);
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		hist_add_value(&s->latency[k], 100 + i * 7);
+	hist_add_value(&s->latency[k], 1ULL << 38);	/* +Inf only */
+	hist_add_value(&s->latency[lt_key(2, LT_MAYSLEEP, 0, LT_TASK)], 1500);
+	s->counts[k].allocs = 1001;
+	s->counts[k].fails = 3;
+	s->violations[LT_KIND_RELEASE][1] = 2;
+	hist_add_value(&s->hold[LT_SOFTIRQ], 2000000);
+	s->stats[LT_STAT_RB_FULL_FAILURE] = 5;
+	s->held_now = 4;
+	s->held_over = 1;
+	return s;
+}
+
+static char *render(const struct out_ctx *c, const struct lt_snapshot *s)
+{
+	struct mem m;
+
+	mem_open(&m);
+	assert_int_equal(om_write(m.f, c, s), 0);
+	return mem_close(&m);
+}
+
+static void test_seconds(void **state)
+{
+	static const struct {
+		unsigned long long ns;
+		const char *s;
+	} cases[] = {
+		{ 0, "0.0" }, { 1, "0.000000001" }, { 512, "0.000000512" },
+		{ 1536, "0.000001536" }, { 1000000, "0.001" },
+		{ 1000000000ULL, "1.0" }, { 2000000000ULL, "2.0" },
+		{ 17179869184ULL, "17.179869184" },
+	};
+	char buf[32];
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		om_seconds(buf, sizeof(buf), cases[i].ns);
+		assert_string_equal(buf, cases[i].s);
+	}
+}
+
+static void test_write_parses(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = sample_snapshot();
+	struct om_result r;
+	char *text = render(&c, s);
+
+	if (om_parse(text, &r))
+		fail_msg("%s", r.err);
+	/* 2 latency series + 4 hold series (one per context) */
+	assert_int_equal(r.histograms, 6);
+	assert_non_null(strstr(text,
+		"labytrace_page_alloc_latency_seconds_bucket{order=\"0\",class=\"atomic\","
+		"exclusive=\"true\",context=\"hardirq\",le=\"+Inf\"} 1001\n"));
+	assert_non_null(strstr(text,
+		"labytrace_page_alloc_latency_seconds_count{order=\"0\",class=\"atomic\","
+		"exclusive=\"true\",context=\"hardirq\"} 1001\n"));
+	/* cumulative: all 1000 small samples are <= 8.192 us */
+	assert_non_null(strstr(text, "context=\"hardirq\",le=\"0.000008192\"} 1000\n"));
+	assert_non_null(strstr(text, "labytrace_page_alloc_failures_total{order=\"0\","
+				     "class=\"atomic\",exclusive=\"true\",context=\"hardirq\"} 3\n"));
+	assert_non_null(strstr(text, "labytrace_exclusive_violations_total{kind=\"release\",denied=\"true\"} 2\n"));
+	assert_non_null(strstr(text, "labytrace_exclusive_held_pages 4\n"));
+	assert_non_null(strstr(text, "labytrace_lost_events_total{reason=\"ringbuf_full_failure\"} 5\n"));
+	assert_non_null(strstr(text, "# UNIT labytrace_page_alloc_latency_seconds seconds\n"));
+	assert_int_equal(strcmp(text + strlen(text) - 6, "# EOF\n"), 0);
+	free(text);
+	free(s);
+}
+
+static void test_write_empty_and_partial(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct om_result r;
+	char *text;
+
+	text = render(&c, s);
+	if (om_parse(text, &r))
+		fail_msg("%s", r.err);
+	free(text);
+
+	/* a stock kernel: failures only */
+	c.have_latency = c.have_violations = false;
+	c.ctx_known = false;
+	s->counts[lt_key(0, LT_NOWAIT, 0, LT_TASK)].allocs = 9;
+	text = render(&c, s);
+	if (om_parse(text, &r))
+		fail_msg("%s", r.err);
+	assert_null(strstr(text, "alloc_latency"));
+	assert_null(strstr(text, "exclusive_"));
+	assert_non_null(strstr(text, "context=\"unknown\"} 9\n"));
+	free(text);
+	free(s);
+}
+
+/* The checker must reject what a scraper would choke on. */
+static void test_parser_is_strict(void **state)
+{
+	static const char *const bad[] = {
+		"",
+		"# TYPE a counter\na_total 1\n",
+		"# TYPE a counter\na_total 1\n# EOF\nx\n",
+		"# TYPE a counter\na 1\n# EOF\n",
+		"# TYPE a counter\na_total -1\n# EOF\n",
+		"a_total 1\n# EOF\n",
+		"# TYPE a gauge\n# TYPE a gauge\n# EOF\n",
+		"# TYPE a gauge\na 1\n# HELP a late\n# EOF\n",
+		"# TYPE a gauge\nb 1\n# EOF\n",
+		"# TYPE a gauge\na{x=\"1\",x=\"2\"} 1\n# EOF\n",
+		"# TYPE a gauge\na{x=1} 1\n# EOF\n",
+		"# TYPE a gauge\na one\n# EOF\n",
+		"# TYPE a gauge\n\na 1\n# EOF\n",
+		"# TYPE a_seconds histogram\n# UNIT a_seconds bytes\n# EOF\n",
+		/* not cumulative */
+		"# TYPE h histogram\nh_bucket{le=\"1.0\"} 5\nh_bucket{le=\"2.0\"} 4\n"
+		"h_bucket{le=\"+Inf\"} 5\nh_count 5\nh_sum 1.0\n# EOF\n",
+		/* +Inf != _count */
+		"# TYPE h histogram\nh_bucket{le=\"1.0\"} 5\nh_bucket{le=\"+Inf\"} 5\n"
+		"h_count 6\nh_sum 1.0\n# EOF\n",
+		/* no +Inf */
+		"# TYPE h histogram\nh_bucket{le=\"1.0\"} 5\nh_count 5\nh_sum 1.0\n# EOF\n",
+		/* le not increasing */
+		"# TYPE h histogram\nh_bucket{le=\"2.0\"} 1\nh_bucket{le=\"1.0\"} 1\n"
+		"h_bucket{le=\"+Inf\"} 1\nh_count 1\nh_sum 1.0\n# EOF\n",
+		/* no _sum */
+		"# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n# EOF\n",
+	};
+	static const char good[] =
+		"# TYPE h_seconds histogram\n# UNIT h_seconds seconds\n# HELP h_seconds x y\n"
+		"h_seconds_bucket{a=\"q\\\"\",le=\"0.5\"} 1\n"
+		"h_seconds_bucket{a=\"q\\\"\",le=\"+Inf\"} 2\n"
+		"h_seconds_sum{a=\"q\\\"\"} 3.5\nh_seconds_count{a=\"q\\\"\"} 2\n"
+		"# TYPE c counter\nc_total 0\n# TYPE g gauge\ng -1.5\n# EOF\n";
+	struct om_result r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (!om_parse(bad[i], &r))
+			fail_msg("accepted bad input %u", i);
+		assert_true(r.err[0] != '\0');
+	}
+	if (om_parse(good, &r))
+		fail_msg("%s", r.err);
+	assert_int_equal(r.families, 3);
+	assert_int_equal(r.histograms, 1);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_publish_atomic(void **state)
+{
+	char dir[] = "/tmp/labytrace-om-XXXXXX", path[256], *text;
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = sample_snapshot();
+	struct om_result r;
+	struct stat st;
+	FILE *f;
+	long len;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
+	assert_int_equal(om_publish(path, &c, s), 0);
+	s->counts[lt_key(0, LT_ATOMIC, 1, LT_HARDIRQ)].fails = 4;
+	assert_int_equal(om_publish(path, &c, s), 0);
+	/* replaced in place, no temporary file left behind */
+	assert_int_equal(count_entries(dir), 1);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, len + 1);
+	assert_int_equal(fread(text, 1, len, f), (size_t)len);
+	fclose(f);
+	if (om_parse(text, &r))
+		fail_msg("%s", r.err);
+	assert_non_null(strstr(text, "context=\"hardirq\"} 4\n"));
+	free(text);
+
+	/* a directory that does not exist: an error, nothing created */
+	snprintf(path, sizeof(path), "%s/missing/x.prom", dir);
+	assert_int_equal(om_publish(path, &c, s), -ENOENT);
+	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seconds),
+		cmocka_unit_test(test_write_parses),
+		cmocka_unit_test(test_write_empty_and_partial),
+		cmocka_unit_test(test_parser_is_strict),
+		cmocka_unit_test(test_publish_atomic),
+	};
+
+	return cmocka_run_group_tests_name("openmetrics", tests, NULL, NULL);
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option parsing: every option, and one clear line for each bad input. */
+#include "test.h"
+#include "labytrace.h"
+#include "options.h"
+
+struct run {
+	struct options o;
+	int ret;
+	char *out, *err;
+};
+
+/* Parse a NULL-terminated argument list, capturing both streams. */
+static void parse(struct run *r, ...)
+{
+	char *argv[32] = { "labytrace" };
+	struct mem out, err;
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, r);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	mem_open(&out);
+	mem_open(&err);
+	options_init(&r->o);
+	r->ret = options_parse(&r->o, argc, argv, out.f, err.f);
+	r->out = mem_close(&out);
+	r->err = mem_close(&err);
+}
+
+static void done(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_defaults(void **state)
+{
+	struct run r;
+
+	parse(&r, NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.modes, MODE_ALL);
+	assert_true(r.o.all_modes);
+	assert_int_equal(r.o.interval_ns, 1000000000ULL);
+	assert_int_equal(r.o.duration_ns, 0);
+	assert_false(r.o.json);
+	assert_null(r.o.prometheus);
+	assert_int_equal(r.o.pid, 0);
+	assert_int_equal(r.o.cpu, -1);
+	assert_int_equal(r.o.order, -1);
+	assert_int_equal(r.o.gfp_class, -1);
+	assert_int_equal(r.o.ctx, -1);
+	assert_int_equal(r.o.held_over_ns, 5000000000ULL);
+	assert_int_equal(r.o.held_top, 10);
+	assert_int_equal(r.o.lat_source, LATSRC_AUTO);
+	assert_string_equal(r.err, "");
+	done(&r);
+}
+
+static void test_modes(void **state)
+{
+	struct run r;
+
+	parse(&r, "latency", NULL);
+	assert_int_equal(r.o.modes, MODE_LATENCY);
+	assert_false(r.o.all_modes);
+	done(&r);
+	parse(&r, "-j", "failures", "-d", "3", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.modes, MODE_FAILURES);
+	assert_true(r.o.json);
+	assert_int_equal(r.o.duration_ns, 3000000000ULL);
+	done(&r);
+	parse(&r, "violations", NULL);
+	assert_int_equal(r.o.modes, MODE_VIOLATIONS);
+	done(&r);
+}
+
+static void test_all_options(void **state)
+{
+	struct run r;
+
+	parse(&r, "latency", "-i", "250ms", "-d", "1.5", "--json",
+	      "--prometheus", "/tmp/x.prom", "-p", "42", "-C", "3",
+	      "--order", "2", "--gfp", "atomic", "--context", "softirq",
+	      "--exclusive", "--held-over", "2s", "--held-top", "5",
+	      "--latency-source", "fentry", "-v", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.interval_ns, 250000000ULL);
+	assert_int_equal(r.o.duration_ns, 1500000000ULL);
+	assert_true(r.o.json);
+	assert_string_equal(r.o.prometheus, "/tmp/x.prom");
+	assert_int_equal(r.o.pid, 42);
+	assert_int_equal(r.o.cpu, 3);
+	assert_int_equal(r.o.order, 2);
+	assert_int_equal(r.o.gfp_class, LT_ATOMIC);
+	assert_int_equal(r.o.gfp_mask, 0);
+	assert_int_equal(r.o.ctx, LT_SOFTIRQ);
+	assert_true(r.o.exclusive);
+	assert_int_equal(r.o.held_over_ns, 2000000000ULL);
+	assert_int_equal(r.o.held_top, 5);
+	assert_int_equal(r.o.lat_source, LATSRC_FENTRY);
+	assert_true(r.o.verbose);
+	done(&r);
+
+	parse(&r, "--gfp=0x820", "--context=hardirq", "--interval=2", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.gfp_mask, 0x820);
+	assert_int_equal(r.o.gfp_class, -1);
+	assert_int_equal(r.o.ctx, LT_HARDIRQ);
+	assert_int_equal(r.o.interval_ns, 2000000000ULL);
+	done(&r);
+	parse(&r, "--gfp", "kernel", NULL);
+	assert_int_equal(r.o.gfp_class, LT_MAYSLEEP);
+	done(&r);
+}
+
+/* Each bad input: OPTIONS_BAD and exactly one line naming the problem. */
+static void bad(const char *want, ...)
+{
+	char *argv[8] = { "labytrace" };
+	struct mem out, err;
+	struct options o;
+	int argc = 1, ret;
+	va_list ap;
+	char *e;
+
+	va_start(ap, want);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	mem_open(&out);
+	mem_open(&err);
+	options_init(&o);
+	ret = options_parse(&o, argc, argv, out.f, err.f);
+	free(mem_close(&out));
+	e = mem_close(&err);
+	assert_int_equal(ret, OPTIONS_BAD);
+	assert_int_equal(lines(e), 1);
+	if (!strstr(e, want))
+		fail_msg("'%s' does not say '%s'", e, want);
+	assert_int_equal(strncmp(e, "labytrace: ", 11), 0);
+	free(e);
+}
+
+static void test_bad_input(void **state)
+{
+	bad("unknown option '--frobnicate'", "--frobnicate", NULL);
+	bad("unknown option '-x'", "-x", NULL);
+	bad("option '-i' needs a value", "-i", NULL);
+	bad("option '--prometheus' needs a value", "--prometheus", NULL);
+	bad("bad value for -i: 'abc'", "-i", "abc", NULL);
+	bad("bad value for -i: '0'", "-i", "0", NULL);
+	bad("bad value for -i: '5ms'", "-i", "5ms", NULL);
+	bad("bad value for -i: '-1'", "-i", "-1", NULL);
+	bad("bad value for -d: '1x'", "-d", "1x", NULL);
+	bad("bad value for -d: 'inf'", "-d", "inf", NULL);
+	bad("bad value for -d: 'nan'", "-d", "nan", NULL);
+	bad("bad value for -p: '0'", "-p", "0", NULL);
+	bad("bad value for -p: '-5'", "-p", "-5", NULL);
+	bad("bad value for -p: '12abc'", "-p", "12abc", NULL);
+	bad("bad value for -p: '99999999999'", "-p", "99999999999", NULL);
+	bad("bad value for -C: 'one'", "-C", "one", NULL);
+	bad("bad value for --order: '64'", "--order", "64", NULL);
+	bad("bad value for --gfp: 'sometimes'", "--gfp", "sometimes", NULL);
+	bad("bad value for --gfp: '0'", "--gfp", "0", NULL);
+	bad("bad value for --context: 'user'", "--context", "user", NULL);
+	bad("bad value for --held-over: 'soon'", "--held-over", "soon", NULL);
+	bad("bad value for --held-top: '1e9'", "--held-top", "1e9", NULL);
+	bad("bad value for --latency-source: 'kprobe'", "--latency-source", "kprobe", NULL);
+	bad("bad value for --prometheus: ''", "--prometheus", "", NULL);
+	bad("unknown mode 'everything'", "everything", NULL);
+	bad("only one mode may be given", "latency", "failures", NULL);
+}
+
+static void test_help_and_version(void **state)
+{
+	struct run r;
+
+	parse(&r, "--help", NULL);
+	assert_int_equal(r.ret, OPTIONS_EXIT);
+	assert_non_null(strstr(r.out, "Usage: labytrace"));
+	assert_non_null(strstr(r.out, "Examples:"));
+	assert_non_null(strstr(r.out, "Exit status:"));
+	assert_non_null(strstr(r.out, "  5  the mode asked for cannot run"));
+	assert_string_equal(r.err, "");
+	done(&r);
+	parse(&r, "-h", NULL);
+	assert_int_equal(r.ret, OPTIONS_EXIT);
+	done(&r);
+	parse(&r, "--usage", NULL);
+	assert_int_equal(r.ret, OPTIONS_EXIT);
+	assert_non_null(strstr(r.out, "[--prometheus=FILE]"));
+	done(&r);
+	parse(&r, "-V", NULL);
+	assert_int_equal(r.ret, OPTIONS_EXIT);
+	assert_string_equal(r.out, "labytrace 1.0\n");
+	done(&r);
+}
+
+static void test_parse_duration(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned long long ns;
+	} good[] = {
+		{ "1", 1000000000ULL }, { "0.5", 500000000ULL },
+		{ "250ms", 250000000ULL }, { "10us", 10000ULL }, { "7ns", 7 },
+		{ "2s", 2000000000ULL }, { "1.5m", 90000000000ULL },
+		{ "1h", 3600000000000ULL },
+	};
+	static const char *const bad_values[] = {
+		"", "s", "1 s", "1sec", "-1", "+1", "0", "0.0000000001", "1e30",
+		"inf", "nan", "0x10q", NULL,
+	};
+	unsigned long long ns;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse_duration(good[i].s, 1000000000ULL, &ns), 0);
+		assert_int_equal(ns, good[i].ns);
+	}
+	for (i = 0; bad_values[i]; i++)
+		if (!parse_duration(bad_values[i], 1000000000ULL, &ns))
+			fail_msg("accepted '%s'", bad_values[i]);
+	assert_int_equal(parse_duration(NULL, 1, &ns), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_parse_duration),
+	};
+
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Interval deltas of cumulative counters, and naming. */
+#include "test.h"
+#include "hist.h"
+#include "stats.h"
+
+static void test_delta_sums_to_total(void **state)
+{
+	struct lt_snapshot *a = calloc(3, sizeof(*a)), *b = a + 1, *d = a + 2;
+	struct lt_snapshot *sum = calloc(1, sizeof(*sum));
+	unsigned int k = lt_key(0, LT_ATOMIC, 0, LT_TASK);
+
+	/* counts only grow in the kernel; deltas add back up to the total */
+	a->counts[k].allocs = 100;
+	a->counts[k].fails = 1;
+	a->stats[LT_STAT_RB_FULL_FAILURE] = 2;
+	a->bpf_misses = 1;
+	*b = *a;
+	b->counts[k].allocs = 250;
+	b->counts[k].fails = 4;
+	b->violations[LT_KIND_MAP][1] = 3;
+	b->stats[LT_STAT_RB_FULL_FAILURE] = 5;
+	b->held_now = 7;
+	b->ts_ns = 99;
+
+	snapshot_delta(a, sum, d);	/* first interval: from zero */
+	assert_int_equal(snapshot_allocs(d), 100);
+	snapshot_delta(b, a, d);
+	assert_int_equal(snapshot_allocs(d), 150);
+	assert_int_equal(snapshot_fails(d), 3);
+	assert_int_equal(d->violations[LT_KIND_MAP][1], 3);
+	assert_int_equal(d->stats[LT_STAT_RB_FULL_FAILURE], 3);
+	assert_int_equal(d->bpf_misses, 0);
+	assert_int_equal(snapshot_lost(d), 3);
+	assert_int_equal(snapshot_lost(b), 6);
+	/* gauges are not differences */
+	assert_int_equal(d->held_now, 7);
+	assert_int_equal(d->ts_ns, 99);
+	/* a counter that went backwards (map recreated) is not negative */
+	snapshot_delta(a, b, d);
+	assert_int_equal(snapshot_allocs(d), 0);
+	free(a);
+	free(sum);
+}
+
+static void test_class_rates(void **state)
+{
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct class_rate r[24];
+	int n;
+
+	/* orders are summed within a class */
+	s->counts[lt_key(0, LT_ATOMIC, 0, LT_SOFTIRQ)] = (struct lt_count){ 10, 1 };
+	s->counts[lt_key(3, LT_ATOMIC, 0, LT_SOFTIRQ)] = (struct lt_count){ 5, 2 };
+	s->counts[lt_key(0, LT_ATOMIC, 1, LT_SOFTIRQ)] = (struct lt_count){ 1, 0 };
+	s->counts[lt_key(9, LT_MAYSLEEP, 0, LT_TASK)] = (struct lt_count){ 3, 3 };
+	n = snapshot_class_rates(s, r, 24);
+	assert_int_equal(n, 3);
+	for (int i = 0; i < n; i++) {
+		if (r[i].cls == LT_ATOMIC && !r[i].excl) {
+			assert_int_equal(r[i].allocs, 15);
+			assert_int_equal(r[i].fails, 3);
+			assert_int_equal(r[i].ctx, LT_SOFTIRQ);
+		}
+	}
+	assert_int_equal(snapshot_class_rates(s, r, 1), 1);
+	free(s);
+}
+
+static void test_held_sort(void **state)
+{
+	struct held_page v[4] = {
+		{ .page = 1, .age_ns = 5 }, { .page = 2, .age_ns = 50 },
+		{ .page = 3, .age_ns = 7 }, { .page = 0, .age_ns = 50 },
+	};
+
+	held_sort(v, 4);
+	assert_int_equal(v[0].page, 0);
+	assert_int_equal(v[1].page, 2);
+	assert_int_equal(v[2].page, 3);
+	assert_int_equal(v[3].page, 1);
+}
+
+static void test_names(void **state)
+{
+	struct out_ctx known = { .ctx_known = true }, unknown = {};
+	char buf[8];
+
+	assert_string_equal(ctx_name(&known, LT_HARDIRQ), "hardirq");
+	assert_string_equal(ctx_name(&unknown, LT_HARDIRQ), "unknown");
+	assert_string_equal(ctx_name(NULL, LT_NMI), "nmi");
+	assert_string_equal(ctx_name(&known, 9), "?");
+	assert_int_equal(ctx_parse("SoftIRQ"), LT_SOFTIRQ);
+	assert_int_equal(ctx_parse("irq"), -1);
+	assert_string_equal(kind_name(LT_KIND_TRANSFER), "transfer");
+	assert_string_equal(kind_name(LT_NR_KINDS), "?");
+	assert_string_equal(order_label(3, buf, sizeof(buf)), "3");
+	assert_string_equal(order_label(LT_NR_ORDERS - 1, buf, sizeof(buf)), ">10");
+}
+
+static void test_time(void **state)
+{
+	struct out_ctx c = { .mono_to_real_ns = 1700000000LL * 1000000000LL };
+	char buf[40];
+
+	fmt_time(&c, 1234567890ULL, buf, sizeof(buf));
+	assert_string_equal(buf, "2023-11-14T22:13:21.234Z");
+	assert_true(real_seconds(&c, 500000000ULL) == 1700000000.5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_delta_sums_to_total),
+		cmocka_unit_test(test_class_rates),
+		cmocka_unit_test(test_held_sort),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_time),
+	};
+
+	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Text output: 80 columns, the live view's escape sequences, stacks. */
+#include "test.h"
+#include "gfp.h"
+#include "hist.h"
+#include "ksyms.h"
+#include "view.h"
+
+static struct gfp_table gfp;
+
+static struct out_ctx ctx(void)
+{
+	struct out_ctx c = {
+		.gfp = &gfp, .ctx_known = true, .have_latency = true,
+		.have_failures = true, .have_violations = true,
+		.vmemmap = 0xffffea0000000000ULL, .page_size = 64,
+		.held_over_ns = 5000000000ULL,
+	};
+
+	gfp_table_fallback(&gfp);
+	return c;
+}
+
+/* Every line at most @width columns. */
+static void assert_width(const char *text, int width)
+{
+	const char *line = text, *nl;
+
+	while ((nl = strchr(line, '\n'))) {
+		if (nl - line > width)
+			fail_msg("%d columns: %.*s", (int)(nl - line), (int)(nl - line), line);
+		line = nl + 1;
+	}
+}
+
+static void test_report_fits_80_columns(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct held_page held[2] = {
+		{ .page = 0xffffea0000000000ULL + 64 * 0x123456, .age_ns = 61000000000ULL,
+		  .h = { .owner = 4194304, .ctx = LT_TASK, .order = 10,
+			 .comm = "a-very-long-cmd" } },
+		{ .page = 0xffffea0000000000ULL, .age_ns = 6000000000ULL,
+		  .h = { .owner = 63, .ctx = LT_HARDIRQ } },
+	};
+	unsigned int key, i;
+	struct mem m;
+	char *out;
+
+	/* the widest numbers the columns must hold */
+	for (key = 0; key < LT_NR_KEYS; key++) {
+		for (i = 0; i < LT_NR_SLOTS; i++)
+			s->latency[key].slots[i] = 99999999;
+		s->latency[key].max = 1ULL << 40;
+		s->counts[key] = (struct lt_count){ 999999999999ULL, 99999999999ULL };
+	}
+	for (i = 0; i < LT_NR_KINDS; i++)
+		s->violations[i][0] = s->violations[i][1] = 999999;
+	for (i = 0; i < LT_NR_STATS; i++)
+		s->stats[i] = 99999999;
+	s->bpf_misses = 99999999;
+	s->held_now = s->held_over = 262144;
+	hist_add_value(&s->hold[0], 123456789);
+
+	mem_open(&m);
+	view_report(m.f, &c, s, held, 2, VIEW_MAX_ROWS);
+	out = mem_close(&m);
+	assert_width(out, 80);
+	assert_non_null(strstr(out, "... 276 more\n"));
+	assert_non_null(strstr(out, "pfn 0x123456"));
+	assert_non_null(strstr(out, "task:4194304(a-very-long-cmd)"));
+	assert_non_null(strstr(out, "hardirq@cpu63"));
+	assert_non_null(strstr(out, "LOST    "));
+	free(out);
+
+	/* all rows without a limit (plain text) */
+	mem_open(&m);
+	view_report(m.f, &c, s, NULL, 0, 0);
+	out = mem_close(&m);
+	assert_width(out, 80);
+	assert_null(strstr(out, "more\n"));
+	free(out);
+	free(s);
+}
+
+static void test_event_lines(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_event e = {
+		.type = LT_EV_FAILURE, .cpu = 127, .pid = 4194304,
+		.comm = "kworker/u256:99", .gfp = 0x140cca | 0x2000 | 0x10000,
+		.order = 9, .ctx = LT_SOFTIRQ, .latency_ns = 123456789,
+	};
+	struct mem m;
+	char *out;
+
+	mem_open(&m);
+	view_failure(m.f, &c, &e, false);
+	e.type = LT_EV_VIOLATION;
+	e.owner_ctx = LT_TASK;
+	e.owner = 4194304;
+	strcpy(e.owner_comm, "owner-command-x");
+	e.actor_ctx = LT_TASK;
+	e.kind = LT_KIND_TRANSFER;
+	e.denied = 1;
+	e.page = 0xffffea0000000000ULL + 64 * 0xfffffffULL;
+	view_violation(m.f, &c, &e, NULL, 0, false);
+	view_violation(m.f, &c, &e, NULL, 0, true);
+	out = mem_close(&m);
+	assert_width(out, 80);
+	assert_non_null(strstr(out, "owner's allocation stack: unknown (acquired before"));
+	assert_non_null(strstr(out, "transfer denied pfn 0xfffffff"));
+	free(out);
+}
+
+static void test_failure_detail_stack(void **state)
+{
+	const char *dir = getenv("LABYTRACE_FIXTURES");
+	struct out_ctx c = ctx();
+	struct lt_event e = {
+		.type = LT_EV_FAILURE, .comm = "x", .gfp = 0x820,
+		.stack = { 0xffffffffa0001040ULL, 0xffffffff81004010ULL,
+			   0xffffffff81002080ULL },
+		.stack_sz = 24,
+	};
+	char path[512];
+	struct mem m;
+	char *out;
+
+	snprintf(path, sizeof(path), "%s/kallsyms", dir ? dir : "tests/fixtures");
+	c.ksyms = ksyms_load(path);
+	assert_non_null(c.ksyms);
+	mem_open(&m);
+	view_failure(m.f, &c, &e, true);
+	out = mem_close(&m);
+	assert_non_null(strstr(out, "GFP_ATOMIC\n        __alloc_pages_noprof+0x80\n"));
+	assert_null(strstr(out, "bpf_trace_run4"));
+	free(out);
+	ksyms_free((struct ksyms *)c.ksyms);
+}
+
+static void test_wrap(void **state)
+{
+	struct mem m;
+	char *out;
+
+	mem_open(&m);
+	view_wrap(m.f, "note: ", "      ",
+		  "latency unavailable on this kernel: no kmem:mm_page_alloc_latency "
+		  "tracepoint, and fentry on __alloc_pages_noprof refused (EPERM)", 79);
+	view_wrap(m.f, "> ", "  ", "short", 79);
+	view_wrap(m.f, "> ", "  ", "averyveryveryveryveryveryveryverylongwordthathasnospacesatall", 24);
+	out = mem_close(&m);
+	assert_string_equal(out,
+		"note: latency unavailable on this kernel: no kmem:mm_page_alloc_latency\n"
+		"      tracepoint, and fentry on __alloc_pages_noprof refused (EPERM)\n"
+		"> short\n"
+		"> averyveryveryveryveryv\n"
+		"  eryveryverylongwordtha\n"
+		"  thasnospacesatall\n");
+	free(out);
+}
+
+static void test_repaint(void **state)
+{
+	struct mem m;
+	char *out;
+
+	mem_open(&m);
+	view_repaint(m.f, "a\nbb\n", 5);
+	out = mem_close(&m);
+	/* home, every line cleared to its end, the rest of the screen cleared */
+	assert_string_equal(out, "\033[Ha\033[K\nbb\033[K\n\033[J");
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_fits_80_columns),
+		cmocka_unit_test(test_event_lines),
+		cmocka_unit_test(test_failure_detail_stack),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_repaint),
+	};
+
+	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Skeleton lifecycle and map reading. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <bpf/bpf.h>
+
+#include "gfp.h"
+#include "labytrace.skel.h"
+#include "pfn.h"
+#include "trace.h"
+
+static void set_filters(struct labytrace_bpf *skel, const struct options *o,
+			const struct plan *p, const struct gfp_table *gfp)
+{
+	struct labytrace_bpf__rodata *ro = skel->rodata;
+
+	ro->want_latency = p->run[PLAN_LATENCY];
+	ro->want_failures = p->run[PLAN_FAILURES];
+	ro->gfp_direct_reclaim = gfp_mask(gfp, "__GFP_DIRECT_RECLAIM");
+	ro->gfp_high = gfp_mask(gfp, "__GFP_HIGH");
+	ro->gfp_exclusive = gfp_mask(gfp, "__GFP_EXCLUSIVE");
+	ro->targ_tgid = o->pid;
+	ro->targ_cpu = o->cpu;
+	ro->targ_order = o->order;
+	ro->targ_class = o->gfp_class;
+	ro->targ_gfp_mask = o->gfp_mask;
+	ro->targ_ctx = o->ctx;
+	ro->targ_exclusive = o->exclusive;
+}
+
+static void load(struct bpf_program *prog)
+{
+	bpf_program__set_autoload(prog, true);
+}
+
+/* Turn on the programs the plan needs, in the variant the kernel accepts. */
+static int choose_programs(struct labytrace_bpf *skel, const struct plan *p,
+			   const struct features *f)
+{
+	struct bpf_object *obj = skel->obj;
+	struct bpf_program *prog;
+	bool k = p->use_ksym;
+	int err;
+
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, false);
+
+	if (p->lat == LAT_TRACEPOINT || p->fail == FAIL_LATENCY_TP)
+		load(k ? skel->progs.alloc_latency : skel->progs.alloc_latency_noctx);
+	if (p->fail == FAIL_PAGE_ALLOC_TP)
+		load(k ? skel->progs.page_alloc : skel->progs.page_alloc_noctx);
+	if (p->lat == LAT_FENTRY) {
+		struct bpf_program *enter = k ? skel->progs.alloc_enter :
+						skel->progs.alloc_enter_noctx;
+		struct bpf_program *exit = k ? skel->progs.alloc_exit :
+					       skel->progs.alloc_exit_noctx;
+
+		load(enter);
+		load(exit);
+		err = bpf_program__set_attach_target(enter, 0, f->alloc_func);
+		if (!err)
+			err = bpf_program__set_attach_target(exit, 0, f->alloc_func);
+		if (err)
+			return err;
+	}
+	if (p->run[PLAN_VIOLATIONS]) {
+		load(skel->progs.pe_acquire);
+		load(skel->progs.pe_release);
+		load(skel->progs.pe_violation);
+		if (f->tp_transfer)
+			load(skel->progs.pe_transfer);
+		load(skel->progs.calibrate);
+		/* Attached only while calibrating. */
+		bpf_program__set_autoattach(skel->progs.calibrate, false);
+	}
+	return 0;
+}
+
+/* Maps a run does not use still get created: make them tiny. */
+static void shrink_maps(struct labytrace_bpf *skel, const struct plan *p)
+{
+	if (!p->run[PLAN_LATENCY])
+		bpf_map__set_max_entries(skel->maps.latency, 1);
+	if (!p->run[PLAN_FAILURES])
+		bpf_map__set_max_entries(skel->maps.counts, 1);
+	if (p->lat != LAT_FENTRY)
+		bpf_map__set_max_entries(skel->maps.starts, 1);
+	if (!p->run[PLAN_VIOLATIONS]) {
+		bpf_map__set_max_entries(skel->maps.hold, 1);
+		bpf_map__set_max_entries(skel->maps.violations, 1);
+		bpf_map__set_max_entries(skel->maps.held, 1);
+		bpf_map__set_max_entries(skel->maps.stacks, 1);
+	}
+}
+
+int tracer_start(struct tracer *t, const struct options *o,
+		 const struct features *f, const struct plan *p,
+		 const struct gfp_table *gfp, ring_buffer_sample_fn fn,
+		 void *ctx, char *why, size_t len)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->plan = p;
+	t->opts = o;
+	t->page_size = f->page_size;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		snprintf(why, len, "cannot count the possible CPUs");
+		return t->ncpus < 0 ? t->ncpus : -EINVAL;
+	}
+	t->pcpu = calloc(t->ncpus, sizeof(struct lt_hist));
+	if (!t->pcpu)
+		return -ENOMEM;
+
+	t->skel = labytrace_bpf__open();
+	if (!t->skel) {
+		err = -errno;
+		snprintf(why, len, "cannot open the BPF object: %s", strerror(-err));
+		return err;
+	}
+	set_filters(t->skel, o, p, gfp);
+	err = choose_programs(t->skel, p, f);
+	if (err) {
+		snprintf(why, len, "cannot set the fentry target %s: %s",
+			 f->alloc_func, strerror(-err));
+		return err;
+	}
+	shrink_maps(t->skel, p);
+
+	err = labytrace_bpf__load(t->skel);
+	if (err) {
+		snprintf(why, len, "the kernel refused the BPF programs: %s (-v shows the verifier log)",
+			 strerror(-err));
+		return err;
+	}
+	err = labytrace_bpf__attach(t->skel);
+	if (err) {
+		snprintf(why, len, "cannot attach the BPF programs: %s",
+			 strerror(-err));
+		return err;
+	}
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), fn, ctx, NULL);
+	if (!t->rb) {
+		err = -errno;
+		snprintf(why, len, "cannot open the ring buffer: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* pfn of the page backing @addr in this process, or 0. */
+static unsigned long long pagemap_pfn(int fd, const void *addr)
+{
+	long psize = sysconf(_SC_PAGESIZE);
+	uint64_t e;
+
+	if (pread(fd, &e, sizeof(e), (uintptr_t)addr / psize * sizeof(e)) != sizeof(e))
+		return 0;
+	if (!(e & (1ULL << 63)))	/* not present */
+		return 0;
+	return e & ((1ULL << 55) - 1);
+}
+
+#define CALIB_PAGES 8
+
+int tracer_calibrate_pfn(struct tracer *t)
+{
+	struct labytrace_bpf__bss *bss = t->skel->bss;
+	unsigned long long pfns[CALIB_PAGES], base;
+	long psize = sysconf(_SC_PAGESIZE);
+	struct bpf_link *link;
+	char *mem;
+	int i, fd, err;
+
+	mem = mmap(NULL, CALIB_PAGES * psize, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	/* One small page per fault: no THP or mTHP folio. */
+	madvise(mem, CALIB_PAGES * psize, MADV_NOHUGEPAGE);
+
+	bss->calib_n = 0;
+	bss->calib_tid = gettid();
+	link = bpf_program__attach(t->skel->progs.calibrate);
+	if (!link) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < CALIB_PAGES; i++)
+		((volatile char *)mem)[i * psize] = 1;
+	bpf_link__destroy(link);
+
+	err = -ENOENT;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < CALIB_PAGES; i++)
+		pfns[i] = pagemap_pfn(fd, mem + i * psize);
+	close(fd);
+	if (!pfn_calibrate(bss->calib_pages,
+			   bss->calib_n < LT_CALIB_MAX ? bss->calib_n : LT_CALIB_MAX,
+			   pfns, CALIB_PAGES, t->page_size, &base)) {
+		t->vmemmap = base;
+		err = 0;
+	}
+out:
+	munmap(mem, CALIB_PAGES * psize);
+	return err;
+}
+
+/* Sum (max, for .max) a per-CPU value over the CPUs. */
+static int read_percpu(struct tracer *t, struct bpf_map *map, __u32 key,
+		       void *out, size_t size)
+{
+	size_t stride = (size + 7) & ~7UL, i;
+	unsigned long long *dst = out, *src;
+	int cpu, err;
+
+	err = bpf_map_lookup_elem(bpf_map__fd(map), &key, t->pcpu);
+	if (err)
+		return -errno;
+	memset(out, 0, size);
+	for (cpu = 0; cpu < t->ncpus; cpu++) {
+		src = (unsigned long long *)((char *)t->pcpu + cpu * stride);
+		for (i = 0; i < size / 8; i++) {
+			if (size == sizeof(struct lt_hist) &&
+			    i == offsetof(struct lt_hist, max) / 8)
+				dst[i] = src[i] > dst[i] ? src[i] : dst[i];
+			else
+				dst[i] += src[i];
+		}
+	}
+	return 0;
+}
+
+static unsigned long long bpf_misses(struct tracer *t)
+{
+	struct bpf_program *prog;
+	unsigned long long n = 0;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int tracer_read(struct tracer *t, struct lt_snapshot *s)
+{
+	struct labytrace_bpf *skel = t->skel;
+	const struct plan *p = t->plan;
+	__u32 k;
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->ts_ns = now_ns();
+	for (k = 0; p->run[PLAN_FAILURES] && k < LT_NR_KEYS && !err; k++)
+		err = read_percpu(t, skel->maps.counts, k, &s->counts[k],
+				  sizeof(s->counts[k]));
+	for (k = 0; p->run[PLAN_LATENCY] && k < LT_NR_KEYS && !err; k++)
+		err = read_percpu(t, skel->maps.latency, k, &s->latency[k],
+				  sizeof(s->latency[k]));
+	for (k = 0; p->run[PLAN_VIOLATIONS] && k < LT_NR_CTX && !err; k++)
+		err = read_percpu(t, skel->maps.hold, k, &s->hold[k],
+				  sizeof(s->hold[k]));
+	for (k = 0; p->run[PLAN_VIOLATIONS] && k < LT_NR_KINDS * 2 && !err; k++)
+		err = read_percpu(t, skel->maps.violations, k,
+				  &s->violations[k / 2][k % 2],
+				  sizeof(s->violations[0][0]));
+	for (k = 0; k < LT_NR_STATS && !err; k++)
+		err = read_percpu(t, skel->maps.stats, k, &s->stats[k],
+				  sizeof(s->stats[k]));
+	s->bpf_misses = bpf_misses(t);
+	return err;
+}
+
+/* The filters of the options, on a held page (the kernel tracks them all). */
+static bool held_wanted(const struct options *o, const struct lt_held *h)
+{
+	if (o->pid && (h->ctx != LT_TASK || (unsigned int)h->owner != o->pid))
+		return false;
+	if (o->order >= 0 && h->order != (unsigned int)o->order)
+		return false;
+	if (o->ctx >= 0 && h->ctx != (unsigned int)o->ctx)
+		return false;
+	return true;
+}
+
+/* Keep the @max oldest in @out, unsorted; returns how many are stored. */
+static size_t keep_oldest(struct held_page *out, size_t n, size_t max,
+			  const struct held_page *hp)
+{
+	size_t i, young = 0;
+
+	if (n < max) {
+		out[n] = *hp;
+		return n + 1;
+	}
+	if (!max)
+		return n;
+	for (i = 1; i < n; i++)
+		if (out[i].age_ns < out[young].age_ns)
+			young = i;
+	if (hp->age_ns > out[young].age_ns)
+		out[young] = *hp;
+	return n;
+}
+
+#define HELD_BATCH 4096
+
+size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
+		   struct held_page *out, size_t max)
+{
+	int fd = bpf_map__fd(t->skel->maps.held);
+	unsigned long long over = t->opts->held_over_ns, now = now_ns();
+	static __u64 keys[HELD_BATCH];
+	static struct lt_held vals[HELD_BATCH];
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u64 batch, *in = NULL;
+	struct held_page hp;
+	size_t n = 0;
+	__u32 i, count;
+	int err;
+
+	s->held_now = s->held_over = 0;
+	do {
+		count = HELD_BATCH;
+		err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, &opts);
+		if (err && errno != ENOENT)
+			break;
+		for (i = 0; i < count; i++) {
+			if (!held_wanted(t->opts, &vals[i]))
+				continue;
+			s->held_now++;
+			hp.page = keys[i];
+			hp.h = vals[i];
+			hp.age_ns = now > vals[i].since_ns ? now - vals[i].since_ns : 0;
+			hp.pfn = pfn_of(hp.page, t->vmemmap, t->page_size);
+			if (hp.age_ns < over)
+				continue;
+			s->held_over++;
+			n = keep_oldest(out, n, max, &hp);
+		}
+		in = &batch;
+	} while (!err);
+	held_sort(out, n);
+	return n;
+}
+
+int tracer_stack(struct tracer *t, int stackid, unsigned long long *ip)
+{
+	__u32 id = stackid;
+	int depth;
+
+	if (stackid < 0)
+		return 0;
+	memset(ip, 0, LT_MAX_STACK * sizeof(*ip));
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stacks), &id, ip))
+		return 0;
+	for (depth = 0; depth < LT_MAX_STACK && ip[depth]; depth++)
+		;
+	return depth;
+}
+
+void tracer_detach(struct tracer *t)
+{
+	if (t->skel)
+		labytrace_bpf__detach(t->skel);
+}
+
+void tracer_stop(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	labytrace_bpf__destroy(t->skel);
+	free(t->pcpu);
+	memset(t, 0, sizeof(*t));
+}

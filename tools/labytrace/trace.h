@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF side of labytrace: open the skeleton, configure it from the plan
+ * and options, load, attach, and read the maps back into snapshots.
+ */
+#ifndef LABYTRACE_TRACE_H
+#define LABYTRACE_TRACE_H
+
+#include <stddef.h>
+#include <bpf/libbpf.h>
+
+#include "options.h"
+#include "plan.h"
+#include "probe.h"
+#include "stats.h"
+
+struct gfp_table;
+struct labytrace_bpf;
+
+struct tracer {
+	struct labytrace_bpf *skel;
+	struct ring_buffer *rb;
+	const struct plan *plan;
+	const struct options *opts;
+	int ncpus;
+	void *pcpu;			/* ncpus values of the largest map */
+	unsigned long long vmemmap;	/* 0 until calibrated */
+	unsigned int page_size;
+};
+
+/* Returns 0, or -errno with a one-line reason in @why. */
+int tracer_start(struct tracer *t, const struct options *o,
+		 const struct features *f, const struct plan *p,
+		 const struct gfp_table *gfp, ring_buffer_sample_fn fn,
+		 void *ctx, char *why, size_t len);
+/* Learn struct page * -> pfn; 0 or -errno. */
+int tracer_calibrate_pfn(struct tracer *t);
+int tracer_read(struct tracer *t, struct lt_snapshot *s);
+/*
+ * The exclusive pages owned now: counts into @s (held_now, held_over) and
+ * the @max oldest of those over the threshold into @out.  Returns how many
+ * were stored.
+ */
+size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
+		   struct held_page *out, size_t max);
+/* An owner's allocation stack; returns its depth (0 if unknown). */
+int tracer_stack(struct tracer *t, int stackid, unsigned long long *ip);
+/* Detach every program, so that counts stop moving. */
+void tracer_detach(struct tracer *t);
+void tracer_stop(struct tracer *t);
+
+#endif

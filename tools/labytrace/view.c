@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Terminal and plain-text output. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfp.h"
+#include "hist.h"
+#include "ksyms.h"
+#include "view.h"
+
+static void hhmmss(const struct out_ctx *c, unsigned long long ns, char *buf,
+		   size_t len)
+{
+	char iso[40];
+
+	/* "2026-11-24T06:20:01.123Z" -> "06:20:01.123" */
+	fmt_time(c, ns, iso, sizeof(iso));
+	snprintf(buf, len, "%.12s", strlen(iso) > 11 ? iso + 11 : iso);
+}
+
+static void safe_comm(const char *comm, char *out)
+{
+	int i;
+
+	for (i = 0; i < LT_COMM_LEN && comm[i]; i++)
+		out[i] = comm[i] >= 0x20 && comm[i] < 0x7f ? comm[i] : '?';
+	out[i] = '\0';
+}
+
+static void print_stack(FILE *f, const struct out_ctx *c,
+			const unsigned long long *ip, int depth)
+{
+	char buf[160];
+	int i;
+
+	for (i = ksyms_skip_tracing(c->ksyms, ip, depth); i < depth; i++) {
+		ksyms_format(c->ksyms, ip[i], buf, sizeof(buf));
+		fprintf(f, "        %s\n", buf);
+	}
+}
+
+void view_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e,
+		  bool detail)
+{
+	char t[16], comm[LT_COMM_LEN + 1], gfp[256], lat[16] = "";
+
+	hhmmss(c, e->ts_ns, t, sizeof(t));
+	safe_comm(e->comm, comm);
+	gfp_format(c->gfp, e->gfp, gfp, sizeof(gfp));
+	if (e->latency_ns) {
+		lat[0] = ' ';
+		fmt_duration(lat + 1, sizeof(lat) - 1, e->latency_ns);
+	}
+	if (!detail) {
+		char line[400];
+
+		snprintf(line, sizeof(line), "%s cpu%-3u %-7s %s[%u] o%u %s%s",
+			 t, e->cpu, ctx_name(c, e->ctx), comm, e->pid,
+			 e->order, gfp, lat);
+		fprintf(f, "  %.77s\n", line);
+		return;
+	}
+	fprintf(f, "FAILURE %s cpu %u %s pid %u tid %u (%s) order %u %s%s\n",
+		t, e->cpu, ctx_name(c, e->ctx), e->pid, e->tid, comm, e->order,
+		gfp, lat);
+	print_stack(f, c, e->stack,
+		    e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0);
+}
+
+/* "task:1234(comm)" or "softirq@cpu3" */
+static void party(char *buf, size_t len, unsigned int ctx, int id,
+		  const char *comm)
+{
+	static const char *const names[LT_NR_CTX] = {
+		"task", "softirq", "hardirq", "nmi",
+	};
+	char safe[LT_COMM_LEN + 1];
+
+	if (ctx != LT_TASK) {
+		snprintf(buf, len, "%s@cpu%d", ctx < LT_NR_CTX ? names[ctx] : "?", id);
+		return;
+	}
+	safe_comm(comm ? comm : "", safe);
+	if (safe[0])
+		snprintf(buf, len, "task:%d(%s)", id, safe);
+	else
+		snprintf(buf, len, "task:%d", id);
+}
+
+static void page_str(const struct out_ctx *c, unsigned long long page,
+		     char *buf, size_t len)
+{
+	unsigned long long pfn = pfn_of(page, c->vmemmap, c->page_size);
+
+	if (pfn == PFN_UNKNOWN)
+		snprintf(buf, len, "page %#llx", page);
+	else
+		snprintf(buf, len, "pfn %#llx", pfn);
+}
+
+void view_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
+		    const unsigned long long *owner_stack, int owner_depth,
+		    bool detail)
+{
+	char t[16], owner[48], actor[48], pg[40];
+
+	hhmmss(c, e->ts_ns, t, sizeof(t));
+	party(owner, sizeof(owner), e->owner_ctx, e->owner, e->owner_comm);
+	party(actor, sizeof(actor), e->actor_ctx, e->actor,
+	      e->actor_ctx == LT_TASK ? e->comm : NULL);
+	page_str(c, e->page, pg, sizeof(pg));
+	if (!detail) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%s %s%s %s o%u owner %s by %s",
+			 t, kind_name(e->kind), e->denied ? "(denied)" : "",
+			 pg, e->order, owner, actor);
+		fprintf(f, "  %.77s\n", line);
+		return;
+	}
+	fprintf(f, "VIOLATION %s %s %s %s order %u cpu %u\n", t,
+		kind_name(e->kind), e->denied ? "denied" : "allowed", pg,
+		e->order, e->cpu);
+	fprintf(f, "    owner %s, actor %s\n", owner, actor);
+	fprintf(f, "    actor stack:\n");
+	print_stack(f, c, e->stack,
+		    e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0);
+	if (owner_stack && owner_depth > 0) {
+		fprintf(f, "    owner's allocation stack:\n");
+		print_stack(f, c, owner_stack, owner_depth);
+	} else {
+		fprintf(f, "    owner's allocation stack: unknown%s\n",
+			e->owner_known ? "" : " (acquired before labytrace started)");
+	}
+}
+
+static int cmp_count_desc(const void *a, const void *b, void *arg)
+{
+	const struct lt_snapshot *s = arg;
+	unsigned long long x = hist_count(&s->latency[*(const unsigned int *)a]);
+	unsigned long long y = hist_count(&s->latency[*(const unsigned int *)b]);
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return *(const unsigned int *)a - *(const unsigned int *)b;
+}
+
+static void latency_table(FILE *f, const struct out_ctx *c,
+			  const struct lt_snapshot *d, int max_rows)
+{
+	unsigned int keys[LT_NR_KEYS], order, cls, excl, ctx;
+	char o[8], p50[8], p99[8], p999[8], mx[8];
+	int i, n = 0;
+
+	for (i = 0; i < LT_NR_KEYS; i++)
+		if (hist_count(&d->latency[i]))
+			keys[n++] = i;
+	qsort_r(keys, n, sizeof(keys[0]), cmp_count_desc, (void *)d);
+	fprintf(f, "LATENCY %-5s %-9s %-4s %-8s %10s %6s %6s %6s %6s\n", "ORDER",
+		"CLASS", "EXCL", "CONTEXT", "COUNT", "P50", "P99", "P99.9", "MAX");
+	if (!n)
+		fprintf(f, "        (no allocations)\n");
+	for (i = 0; i < n && (!max_rows || i < max_rows); i++) {
+		const struct lt_hist *h = &d->latency[keys[i]];
+
+		lt_key_split(keys[i], &order, &cls, &excl, &ctx);
+		fmt_duration(p50, sizeof(p50), hist_percentile(h, PCT_P50));
+		fmt_duration(p99, sizeof(p99), hist_percentile(h, PCT_P99));
+		fmt_duration(p999, sizeof(p999), hist_percentile(h, PCT_P999));
+		fmt_duration(mx, sizeof(mx), h->max);
+		fprintf(f, "        %5s %-9s %-4s %-8s %10llu %6s %6s %6s %6s\n",
+			order_label(order, o, sizeof(o)), gfp_class_name(cls),
+			excl ? "yes" : "no", ctx_name(c, ctx), hist_count(h),
+			p50, p99, p999, mx);
+	}
+	if (i < n)
+		fprintf(f, "        ... %d more\n", n - i);
+}
+
+static void pct(char *buf, size_t len, unsigned long long fails,
+		unsigned long long allocs)
+{
+	snprintf(buf, len, "%.4f%%", allocs ? 100.0 * fails / allocs : 0.0);
+}
+
+static void failure_table(FILE *f, const struct out_ctx *c,
+			  const struct lt_snapshot *d)
+{
+	struct class_rate r[LT_NR_CLASSES * 2 * LT_NR_CTX];
+	unsigned long long allocs = snapshot_allocs(d), fails = snapshot_fails(d);
+	int i, n = snapshot_class_rates(d, r, sizeof(r) / sizeof(r[0]));
+	char rate[32];
+
+	pct(rate, sizeof(rate), fails, allocs);
+	fprintf(f, "FAILURES %llu of %llu allocations (%s)\n", fails, allocs, rate);
+	if (!n)
+		return;
+	fprintf(f, "        %-9s %-4s %-8s %14s %10s %10s\n", "CLASS", "EXCL",
+		"CONTEXT", "ALLOCS", "FAILED", "RATE");
+	for (i = 0; i < n; i++) {
+		pct(rate, sizeof(rate), r[i].fails, r[i].allocs);
+		fprintf(f, "        %-9s %-4s %-8s %14llu %10llu %10s\n",
+			gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
+			ctx_name(c, r[i].ctx), r[i].allocs, r[i].fails, rate);
+	}
+}
+
+static void violation_lines(FILE *f, const struct out_ctx *c,
+			    const struct lt_snapshot *d,
+			    const struct held_page *held, size_t nr_held)
+{
+	struct lt_hist hold = {};
+	char buf[3][8], owner[48], pg[40], age[8];
+	unsigned int i;
+
+	fprintf(f, "VIOLATIONS");
+	for (i = 0; i < LT_NR_KINDS; i++)
+		fprintf(f, " %9s", kind_name(i));
+	fprintf(f, "\n  seen    ");
+	for (i = 0; i < LT_NR_KINDS; i++)
+		fprintf(f, " %9llu", d->violations[i][0] + d->violations[i][1]);
+	fprintf(f, "\n  denied  ");
+	for (i = 0; i < LT_NR_KINDS; i++)
+		fprintf(f, " %9llu", d->violations[i][1]);
+	fputc('\n', f);
+	for (i = 0; i < LT_NR_CTX; i++)
+		hist_merge(&hold, &d->hold[i]);
+	fmt_duration(buf[0], sizeof(buf[0]), hist_percentile(&hold, PCT_P50));
+	fmt_duration(buf[1], sizeof(buf[1]), hist_percentile(&hold, PCT_P99));
+	fmt_duration(buf[2], sizeof(buf[2]), hold.max);
+	fprintf(f, "HELD    acquired %llu released %llu transferred %llu\n",
+		d->stats[LT_STAT_ACQUIRE], d->stats[LT_STAT_RELEASE],
+		d->stats[LT_STAT_TRANSFER]);
+	fmt_duration(age, sizeof(age), c->held_over_ns);
+	fprintf(f, "        hold p50 %s p99 %s max %s; owned now %llu, over %s: %llu\n",
+		buf[0], buf[1], buf[2], d->held_now, age, d->held_over);
+	for (i = 0; i < nr_held; i++) {
+		party(owner, sizeof(owner), held[i].h.ctx, held[i].h.owner,
+		      held[i].h.comm);
+		page_str(c, held[i].page, pg, sizeof(pg));
+		fmt_duration(age, sizeof(age), held[i].age_ns);
+		fprintf(f, "        %-24s o%-2u %6s %s\n", pg, held[i].h.order,
+			age, owner);
+	}
+}
+
+static void lost_line(FILE *f, const struct lt_snapshot *d)
+{
+	fprintf(f, "LOST    %llu\n", snapshot_lost(d));
+	if (snapshot_lost(d))
+		fprintf(f, "        ring buffer full %llu, bpf recursion %llu, unmatched %llu,\n"
+			   "        tables full %llu, stacks not recorded %llu\n",
+			d->stats[LT_STAT_RB_FULL_FAILURE] +
+			d->stats[LT_STAT_RB_FULL_VIOLATION], d->bpf_misses,
+			d->stats[LT_STAT_LAT_UNMATCHED],
+			d->stats[LT_STAT_LAT_START_FULL] +
+			d->stats[LT_STAT_HELD_FULL],
+			d->stats[LT_STAT_STACKID_ERR]);
+}
+
+void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		 const struct held_page *held, size_t nr_held, int max_rows)
+{
+	if (c->have_latency)
+		latency_table(f, c, d, max_rows);
+	if (c->have_failures)
+		failure_table(f, c, d);
+	if (c->have_violations)
+		violation_lines(f, c, d, held, nr_held);
+	lost_line(f, d);
+}
+
+void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
+		const struct run_info *ri)
+{
+	static const char *const names[3] = { "latency", "failures", "violations" };
+	unsigned int key, order, cls, excl, ctx, i;
+	struct out_ctx known = *c;
+	char o[8];
+
+	char first[32], why[256];
+
+	fprintf(f, "\nSUMMARY over %.1f s\n", ri->seconds);
+	for (i = 0; i < 3; i++) {
+		snprintf(first, sizeof(first), "  %-10s ", names[i]);
+		if (ri->src[i])
+			fprintf(f, "%sfrom %s\n", first, ri->src[i]);
+		else if (ri->why[i]) {
+			snprintf(why, sizeof(why), "unavailable: %s", ri->why[i]);
+			view_wrap(f, first, "             ", why, 79);
+		}
+	}
+	view_report(f, c, cum, NULL, 0, 0);
+	if (c->have_latency) {
+		for (key = 0; key < LT_NR_KEYS; key++) {
+			if (!hist_count(&cum->latency[key]))
+				continue;
+			lt_key_split(key, &order, &cls, &excl, &ctx);
+			fprintf(f, "\norder %s, %s%s, %s:\n",
+				order_label(order, o, sizeof(o)),
+				gfp_class_name(cls), excl ? " exclusive" : "",
+				ctx_name(c, ctx));
+			hist_print(f, &cum->latency[key], "  ", "latency");
+		}
+	}
+	if (c->have_violations) {
+		known.ctx_known = true;
+		for (i = 0; i < LT_NR_CTX; i++) {
+			if (!hist_count(&cum->hold[i]))
+				continue;
+			fprintf(f, "\nhold time of pages owned by %s context:\n",
+				ctx_name(&known, i));
+			hist_print(f, &cum->hold[i], "  ", "held for");
+		}
+	}
+}
+
+void view_wrap(FILE *f, const char *first, const char *indent,
+	       const char *text, int width)
+{
+	const char *lead = first;
+	int room, n, brk;
+
+	while (*text) {
+		room = width - (int)strlen(lead);
+		if (room < 20)
+			room = 20;
+		n = strlen(text);
+		if (n <= room) {
+			fprintf(f, "%s%s\n", lead, text);
+			return;
+		}
+		/* the last space that fits, or a hard cut */
+		for (brk = room; brk > 0 && text[brk] != ' '; brk--)
+			;
+		if (!brk)
+			brk = room;
+		fprintf(f, "%s%.*s\n", lead, brk, text);
+		text += brk;
+		while (*text == ' ')
+			text++;
+		lead = indent;
+	}
+}
+
+void view_repaint(FILE *tty, const char *frame, size_t len)
+{
+	size_t i;
+
+	fputs("\033[H", tty);
+	for (i = 0; i < len; i++) {
+		if (frame[i] == '\n')
+			fputs("\033[K", tty);
+		fputc(frame[i], tty);
+	}
+	fputs("\033[J", tty);
+	fflush(tty);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Text output: the per-interval report (live, or appended when stdout is not
+ * a terminal), one-line and detailed event records, and the final summary.
+ * Lines fit 80 columns, stacks excepted.
+ */
+#ifndef LABYTRACE_VIEW_H
+#define LABYTRACE_VIEW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "stats.h"
+
+#define VIEW_MAX_ROWS 12	/* latency rows in the live view */
+
+void view_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e,
+		  bool detail);
+void view_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
+		    const unsigned long long *owner_stack, int owner_depth,
+		    bool detail);
+/* @max_rows 0: all. */
+void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		 const struct held_page *held, size_t nr_held, int max_rows);
+void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
+		const struct run_info *ri);
+/* @text folded at spaces to @width columns, continuation lines indented. */
+void view_wrap(FILE *f, const char *first, const char *indent,
+	       const char *text, int width);
+/* Repaint a terminal in place: home, each line cleared to its end, rest cleared. */
+void view_repaint(FILE *tty, const char *frame, size_t len);
+
+#endif
