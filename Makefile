@@ -92,6 +92,10 @@ kselftests: kernel-tree
 	$(Q)$(MAKE) -C $(BUILD)/linux/tools/testing/selftests/mm -s \
 		OUTPUT=$(KSELFTEST_MM) $(KSELFTEST_MM)/page_exclusive_tests
 	$(Q)cp $(BUILD)/linux/tools/testing/selftests/mm/test_page_exclusive.sh $(KSELFTEST_MM)/
+	$(Q)mkdir -p $(BUILD)/selftests/e2e
+	$(Q)echo "  CC      build/selftests/e2e/pex_workload"
+	$(Q)$(CC) -O2 -Wall -Wextra -I$(BUILD)/linux -o $(BUILD)/selftests/e2e/pex_workload \
+		selftests/e2e/pex_workload.c
 
 # A boot costs ~20 s under TCG, so each boot runs a batch: one with tracking
 # on (page_exclusive=report), one with it off.  The console goes to

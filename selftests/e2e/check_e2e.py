@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Compare what labytrace reported with what pex_workload did.
+
+    check_e2e.py WORKLOAD_JSON LABYTRACE_NDJSON VMSTAT_BEFORE VMSTAT_AFTER
+                 PROMETHEUS_FILE LIVE_TEXT HELD_OVER_NS
+
+Prints TAP; exit status 1 if any check failed.  Only the standard library:
+json for the NDJSON, a strict little parser for the OpenMetrics text.
+"""
+import json
+import re
+import sys
+
+KINDS = ("map", "gup", "free", "transfer", "release")
+results = []
+
+
+def check(ok, what, detail=""):
+    results.append((bool(ok), what + (f" ({detail})" if detail else "")))
+
+
+def vmstat(path):
+    with open(path) as f:
+        return {k: int(v) for k, v in (line.split() for line in f)}
+
+
+def openmetrics(path):
+    """{(name, frozenset(labels)): value}; raises on a malformed line."""
+    samples = {}
+    sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
+    label = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)')
+    with open(path) as f:
+        lines = f.read().split("\n")
+    if lines[-1] != "" or lines[-2] != "# EOF":
+        raise ValueError("does not end with '# EOF'")
+    for line in lines[:-2]:
+        if line.startswith("#"):
+            continue
+        m = sample.match(line)
+        if not m:
+            raise ValueError(f"bad sample line: {line!r}")
+        labels = frozenset((k, v) for k, v, _ in label.findall(m.group(3) or ""))
+        samples[(m.group(1), labels)] = float(m.group(4))
+    return samples
+
+
+def om_sum(samples, name, **want):
+    return sum(v for (n, labels), v in samples.items()
+               if n == name and all((k, val) in labels for k, val in want.items()))
+
+
+def main():
+    wl_path, nd_path, before_path, after_path, prom, live, held_over = sys.argv[1:8]
+    held_over = int(held_over)
+    wl = json.load(open(wl_path))
+    pid = wl["pid"]
+    records = []
+    bad = 0
+    for line in open(nd_path):
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            bad += 1
+    check(bad == 0 and records, "labytrace wrote valid NDJSON",
+          f"{len(records)} records, {bad} invalid")
+    by_type = {}
+    for r in records:
+        by_type.setdefault(r.get("type"), []).append(r)
+    finals = [r for r in by_type.get("summary", []) if r.get("final")]
+    check(len(finals) == 1, "exactly one final summary", f"{len(finals)}")
+    if not finals:
+        return
+    s = finals[0]
+    check(s["lost"]["total"] == 0 and not by_type.get("lost"),
+          "nothing lost", f"lost {s['lost']}")
+
+    def allocs(ctx):
+        return sum(c["allocs"] for c in s["classes"]
+                   if c["exclusive"] and c["context"] == ctx)
+    check(allocs("softirq") == wl["alloc_softirq"], "exclusive allocations in softirq",
+          f"{allocs('softirq')} reported, {wl['alloc_softirq']} made")
+    check(allocs("task") == wl["alloc_task"], "exclusive allocations in task context",
+          f"{allocs('task')} reported, {wl['alloc_task']} made")
+
+    # Failures: exactly the injected ones, each with the module on its stack.
+    fails = by_type.get("failure", [])
+    check(s["failures"] == wl["failures"], "failures in the final summary",
+          f"{s['failures']} reported, {wl['failures']} injected")
+    check(len(fails) == wl["failures"], "one failure record per injected failure",
+          f"{len(fails)} records")
+    check(all(f["pid"] == pid and f["order"] == 0 and "GFP_ATOMIC" in f["gfp_flags"]
+              for f in fails), "failure records: workload pid, order 0, GFP_ATOMIC")
+    check(fails and all(any("do_alloc" in fr and "test_page_exclusive" in fr
+                            for fr in f["stack"]) for f in fails),
+          "every failure stack names do_alloc [test_page_exclusive]",
+          fails[0]["stack"][:6] if fails else "")
+
+    # Violations: one of each kind, denied as the policy says.
+    viols = by_type.get("violation", [])
+    for kind in KINDS:
+        got = [v for v in viols if v["kind"] == kind]
+        want, denied = wl["violations"][kind], wl["denied"][kind]
+        check(s["violations"][kind]["count"] == want and
+              s["violations"][kind]["denied"] == denied,
+              f"summary: {kind} violations {want}, denied {denied}",
+              f"{s['violations'][kind]}")
+        check(len(got) == want and all(v["denied"] == bool(denied) for v in got),
+              f"{kind} violation records with denied={bool(denied)}",
+              f"{[(v['denied']) for v in got]}")
+        for v in got:
+            owner_ok = v["owner"]["context"] == "task" and v["owner"]["pid"] == pid
+            if kind in ("map", "gup"):
+                actor_ok = (v["actor"]["context"] == "task" and
+                            v["actor"]["pid"] not in (pid, 0) and
+                            v["actor"]["comm"] == "pex_workload")
+            else:
+                actor_ok = v["actor"]["comm"].startswith("test_page_excl")
+            check(owner_ok and actor_ok, f"{kind}: owner is the workload, actor the other",
+                  f"owner {v['owner']}, actor {v['actor']}")
+
+    # Leak suspects: the pages the workload held past the threshold.
+    held = {h["pfn"] for h in by_type.get("held", [])
+            if h["owner"]["pid"] == pid and h["held_ns"] >= held_over}
+    check(len(held) == wl["held"], "pages held past --held-over listed",
+          f"{len(held)} pfns, {wl['held']} held")
+
+    # Latency histograms against the kernel's own count.
+    before, after = vmstat(before_path), vmstat(after_path)
+    delta = after["pgexclusive_alloc"] - before["pgexclusive_alloc"]
+    lat = [r for r in by_type.get("latency", []) if r.get("final") and r["exclusive"]]
+    lat_count = sum(r["count"] for r in lat)
+    check(lat_count == delta, "exclusive latency histogram total = pgexclusive_alloc delta",
+          f"{lat_count} vs {delta}")
+    check(all(sum(b["count"] for b in r["buckets"]) == r["count"] for r in lat),
+          "latency buckets add up to each histogram's count")
+    vdelta = after["pgexclusive_violation"] - before["pgexclusive_violation"]
+    check(vdelta == sum(wl["violations"].values()), "kernel counted the same violations",
+          f"pgexclusive_violation +{vdelta}")
+
+    # The OpenMetrics export carries the same totals.
+    try:
+        om = openmetrics(prom)
+        check(True, "OpenMetrics file parses")
+    except (OSError, ValueError) as e:
+        check(False, "OpenMetrics file parses", str(e))
+        om = {}
+    if om:
+        check(om_sum(om, "labytrace_page_alloc_failures_total") == wl["failures"],
+              "OpenMetrics failures total")
+        check(om_sum(om, "labytrace_page_alloc_latency_seconds_count", exclusive="true") == delta,
+              "OpenMetrics exclusive latency _count",
+              f"{om_sum(om, 'labytrace_page_alloc_latency_seconds_count', exclusive='true')}")
+        for kind in KINDS:
+            check(om_sum(om, "labytrace_exclusive_violations_total", kind=kind) ==
+                  wl["violations"][kind], f"OpenMetrics {kind} violations")
+
+    # The live view (plain text, stdout not a TTY) ends with the same totals.
+    text = open(live).read()
+    summ = text[text.rfind("SUMMARY over"):] if "SUMMARY over" in text else ""
+    m = re.search(r"^FAILURES (\d+) of", summ, re.M)
+    check(m and int(m.group(1)) == wl["failures"], "live view summary: failures",
+          m.group(0) if m else "no SUMMARY/FAILURES line")
+    for row, want in (("seen", wl["violations"]), ("denied", wl["denied"])):
+        m = re.search(r"^  %s" % row + r"\s+(\d+)" * len(KINDS), summ, re.M)
+        got = [int(x) for x in m.groups()] if m else None
+        check(got == [want[k] for k in KINDS], f"live view summary: violations {row}",
+              f"{got}")
+    m = re.search(r"^HELD\s+acquired (\d+)", summ, re.M)
+    total = wl["alloc_softirq"] + wl["alloc_task"]
+    check(m and int(m.group(1)) == total, "live view summary: exclusive pages acquired",
+          m.group(0) if m else "no HELD line")
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        print("1..%d" % len(results))
+        for i, (ok, what) in enumerate(results, 1):
+            print(("ok" if ok else "not ok") + f" {i} - {what}")
+        sys.exit(0 if results and all(ok for ok, _ in results) else 1)

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# labytrace-e2e.sh: inside the guest (booted with page_exclusive=report),
+# make a known load with pex_workload and require labytrace to report it
+# exactly, under the report and then the enforce policy.
+#
+#   labytrace-e2e.sh BUILD_DIR
+#
+# BUILD_DIR is the repository's build/: kernel-test (the test module),
+# labytrace/labytrace and selftests/e2e/pex_workload.  Each policy's files
+# are kept in BUILD_DIR/results/e2e-POLICY/ for a post-mortem.
+set -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+ensure_mounts
+
+build=$1
+labytrace=$build/labytrace/labytrace
+workload=$build/selftests/e2e/pex_workload
+held_over_ms=500
+# Startup under TCG with KASAN takes seconds (BTF, program loads): wait for
+# labytrace's "Tracing" line rather than guessing.
+attach_timeout=120
+
+lsmod | grep -q '^test_page_exclusive' ||
+	insmod "$build/kernel-test/lib/test_page_exclusive.ko" || exit 1
+
+# FILE PATTERN SECONDS PID: until FILE has PATTERN; fails early if PID exits.
+wait_for() {
+	local deadline=$((SECONDS + $3))
+	while [ $SECONDS -lt $deadline ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$4" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+stop() {	# PID: SIGINT, then wait at most 60 s
+	local deadline=$((SECONDS + 60))
+	kill -INT "$1" 2>/dev/null
+	while [ $SECONDS -lt $deadline ]; do
+		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+		sleep 0.2
+	done
+	kill -KILL "$1"
+	return 124
+}
+
+run_policy() {
+	local policy=$1 out=$build/results/e2e-$1 jpid tpid rc=0
+	rm -rf "$out"
+	mkdir -p "$out"
+	echo "$policy" >/proc/sys/vm/page_exclusive_policy || return 1
+	grep '^pgexclusive' /proc/vmstat >"$out/vmstat.before"
+
+	"$labytrace" -j -i 1 --held-over ${held_over_ms}ms --prometheus "$out/labytrace.prom" \
+		>"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
+	jpid=$!
+	"$labytrace" -i 1 --held-over ${held_over_ms}ms >"$out/live.txt" 2>"$out/live.err" &
+	tpid=$!
+	if ! wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $jpid ||
+	   ! wait_for "$out/live.err" '^Tracing' $attach_timeout $tpid; then
+		echo "# labytrace did not attach within ${attach_timeout}s:"
+		sed 's/^/#   /' "$out/labytrace.err" "$out/live.err"
+		kill -KILL $jpid $tpid 2>/dev/null
+		return 1
+	fi
+
+	"$workload" --softirq 5 --task 7 --fail 3 --violations --hold 2 --hold-ms 2500 \
+		>"$out/workload.json" || rc=1
+	sleep 1.5	# one more interval, so the last one has it all
+	stop $jpid || { echo "# labytrace --json exited with $?"; rc=1; }
+	stop $tpid || { echo "# labytrace (live view) exited with $?"; rc=1; }
+	grep '^pgexclusive' /proc/vmstat >"$out/vmstat.after"
+
+	echo "# policy $policy: workload $(cat "$out/workload.json")"
+	python3 "$here/check_e2e.py" "$out/workload.json" "$out/labytrace.ndjson" \
+		"$out/vmstat.before" "$out/vmstat.after" "$out/labytrace.prom" \
+		"$out/live.txt" $((held_over_ms * 1000000)) | sed "s/^\(\(not \)\?ok [0-9]* - \)/\1$policy: /" ||
+		rc=1
+	return $rc
+}
+
+failed=0
+for policy in report enforce; do
+	run_policy $policy || failed=1
+done
+echo report >/proc/sys/vm/page_exclusive_policy
+rmmod test_page_exclusive
+exit $failed

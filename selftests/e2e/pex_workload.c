@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pex_workload: a known load for labytrace's end-to-end test, made through
+ * lib/test_page_exclusive (/dev/test_page_exclusive) and fail_page_alloc.
+ *
+ *   pex_workload [--softirq A] [--task B] [--fail C] [--violations]
+ *                [--hold H --hold-ms MS]
+ *
+ * It allocates A exclusive pages in softirq and B in task context (each
+ * freed by its owner), makes C order-0 GFP_ATOMIC allocations of the test
+ * module fail through fail_page_alloc (restricted to the module's code by
+ * its stack-trace filter), commits one violation of each kind, and holds H
+ * exclusive pages for MS milliseconds.  It checks every step's own result
+ * and prints, as one JSON object, what it did: the counts labytrace must
+ * report.  Exit status: 0 done, 1 a step did not do what it should,
+ * 2 usage, 77 the test module or fail_page_alloc is missing.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lib/test_page_exclusive_uapi.h>
+
+#define DEV	"/dev/test_page_exclusive"
+#define FAIL	"/sys/kernel/debug/fail_page_alloc/"
+#define RANGE	"/sys/kernel/debug/test_page_exclusive/text_range"
+#define PAGE	4096UL
+
+static int fd = -1;
+static const char *policy = "?";
+
+static void die(const char *what)
+{
+	fprintf(stderr, "pex_workload: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "pex_workload: %s\n", what);
+	exit(1);
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int f = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (f < 0)
+		return -1;
+	n = write(f, val, strlen(val));
+	close(f);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+static struct pex_cmd op(unsigned long req, unsigned int ctx, unsigned int index)
+{
+	struct pex_cmd cmd = { .ctx = ctx, .index = index };
+
+	if (ioctl(fd, req, &cmd))
+		die("ioctl");
+	return cmd;
+}
+
+/* Allocate @count exclusive (or plain) pages in @ctx; the first slot. */
+static unsigned int alloc_in(unsigned int ctx, unsigned int count, int plain,
+			     unsigned int *failed)
+{
+	struct pex_cmd cmd = { .ctx = ctx, .count = count, .plain = plain };
+
+	if (ioctl(fd, PEX_IOC_ALLOC, &cmd))
+		die("PEX_IOC_ALLOC");
+	if (failed)
+		*failed = cmd.failed;
+	else if (cmd.allocated != count)
+		fail("an exclusive allocation failed");
+	return cmd.index;
+}
+
+static void free_slots(unsigned int ctx, unsigned int first, unsigned int n)
+{
+	while (n--)
+		op(PEX_IOC_FREE, ctx, first++);
+}
+
+/* fail_page_alloc: the next @times allocations made by the module fail. */
+static void inject_failures(unsigned int times)
+{
+	char start[32], end[32], buf[32];
+	FILE *f = fopen(RANGE, "r");
+
+	if (!f || fscanf(f, "%31s %31s", start, end) != 2) {
+		fprintf(stderr, "pex_workload: no %s\n", RANGE);
+		exit(77);
+	}
+	fclose(f);
+	snprintf(buf, sizeof(buf), "%u", times);
+	if (write_file(FAIL "probability", "0") ||
+	    write_file(FAIL "verbose", "0") ||
+	    write_file(FAIL "interval", "1") ||
+	    write_file(FAIL "min-order", "0") ||
+	    write_file(FAIL "ignore-gfp-wait", "N") ||
+	    write_file(FAIL "ignore-gfp-highmem", "N") ||
+	    write_file(FAIL "task-filter", "N") ||
+	    write_file(FAIL "stacktrace-depth", "32") ||
+	    write_file(FAIL "require-start", start) ||
+	    write_file(FAIL "require-end", end) ||
+	    write_file(FAIL "times", buf) ||
+	    write_file(FAIL "probability", "100")) {
+		fprintf(stderr, "pex_workload: cannot set up %s: %s\n", FAIL,
+			strerror(errno));
+		exit(77);
+	}
+}
+
+static void stop_failures(void)
+{
+	write_file(FAIL "probability", "0");
+	write_file(FAIL "times", "0");
+	write_file(FAIL "require-start", "0");
+	write_file(FAIL "require-end", "0");
+}
+
+/* Run @fn in a child process (another owner); its exit status. */
+static int in_child(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		die("fork");
+	if (!pid)
+		_exit(fn(arg));
+	if (waitpid(pid, &status, 0) < 0)
+		die("waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+}
+
+static int child_map(void *arg)
+{
+	off_t off = *(unsigned int *)arg * PAGE;
+	void *p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, off);
+
+	if (p == MAP_FAILED)
+		return errno == EPERM ? 10 : 11;
+	munmap(p, PAGE);
+	return 0;
+}
+
+struct remote {
+	pid_t owner;
+	void *addr;
+};
+
+static int child_readv(void *arg)
+{
+	struct remote *r = arg;
+	char buf[16];
+	struct iovec local = { buf, sizeof(buf) };
+	struct iovec remote = { r->addr, sizeof(buf) };
+
+	if (process_vm_readv(r->owner, &local, 1, &remote, 1, 0) < 0)
+		return errno == EFAULT ? 10 : 11;
+	return 0;
+}
+
+/* One violation of each kind, by another process or the module's thread. */
+static void violations(int enforce)
+{
+	unsigned int slot;
+	struct remote r = { .owner = getpid() };
+	struct pex_cmd cmd;
+	int want = enforce ? 10 : 0;
+
+	slot = alloc_in(PEX_CTX_TASK, 1, 0, NULL);
+	if (in_child(child_map, &slot) != want)
+		fail("map by another process: unexpected outcome");
+	op(PEX_IOC_FREE, PEX_CTX_TASK, slot);
+
+	slot = alloc_in(PEX_CTX_TASK, 1, 0, NULL);
+	r.addr = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, slot * PAGE);
+	if (r.addr == MAP_FAILED)
+		die("mmap by the owner");
+	if (in_child(child_readv, &r) != want)
+		fail("process_vm_readv by another process: unexpected outcome");
+	munmap(r.addr, PAGE);
+	op(PEX_IOC_FREE, PEX_CTX_TASK, slot);
+
+	slot = alloc_in(PEX_CTX_TASK, 1, 0, NULL);
+	op(PEX_IOC_FREE, PEX_CTX_KTHREAD, slot);
+
+	slot = alloc_in(PEX_CTX_TASK, 1, 0, NULL);
+	cmd = op(PEX_IOC_TRANSFER, PEX_CTX_KTHREAD, slot);
+	if (cmd.result != -EPERM)
+		fail("transfer by the module's thread was not refused");
+	cmd = op(PEX_IOC_RELEASE, PEX_CTX_KTHREAD, slot);
+	if (cmd.result != -EPERM)
+		fail("release by the module's thread was not refused");
+	op(PEX_IOC_FREE, PEX_CTX_TASK, slot);
+}
+
+static unsigned int number(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v > PEX_MAX_PAGES) {
+		fprintf(stderr, "pex_workload: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "softirq", required_argument, NULL, 's' },
+		{ "task", required_argument, NULL, 't' },
+		{ "fail", required_argument, NULL, 'f' },
+		{ "violations", no_argument, NULL, 'v' },
+		{ "hold", required_argument, NULL, 'h' },
+		{ "hold-ms", required_argument, NULL, 'm' },
+		{ }
+	};
+	unsigned int softirq = 0, task = 0, nfail = 0, hold = 0, hold_ms = 0;
+	unsigned int slot, failed;
+	int viol = 0, enforce, c;
+	char buf[16] = "";
+	cpu_set_t cpu0;
+	FILE *f;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': softirq = number(optarg); break;
+		case 't': task = number(optarg); break;
+		case 'f': nfail = number(optarg); break;
+		case 'v': viol = 1; break;
+		case 'h': hold = number(optarg); break;
+		case 'm': hold_ms = number(optarg); break;
+		default: return 2;
+		}
+	}
+	if (optind != argc)
+		return 2;
+
+	fd = open(DEV, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "pex_workload: %s: %s (load test_page_exclusive)\n",
+			DEV, strerror(errno));
+		return 77;
+	}
+	f = fopen("/proc/sys/vm/page_exclusive_policy", "r");
+	if (f && fscanf(f, "%15s", buf) == 1)
+		policy = buf;
+	if (f)
+		fclose(f);
+	enforce = !strcmp(policy, "enforce");
+	/* Softirq owners are per CPU: stay on the one that allocates. */
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		die("sched_setaffinity");
+
+	if (softirq) {
+		slot = alloc_in(PEX_CTX_SOFTIRQ, softirq, 0, NULL);
+		free_slots(PEX_CTX_SOFTIRQ, slot, softirq);
+	}
+	if (task) {
+		slot = alloc_in(PEX_CTX_TASK, task, 0, NULL);
+		free_slots(PEX_CTX_TASK, slot, task);
+	}
+	if (nfail) {
+		inject_failures(nfail);
+		slot = alloc_in(PEX_CTX_TASK, nfail, 1, &failed);
+		stop_failures();
+		free_slots(PEX_CTX_TASK, slot, nfail - failed);
+		if (failed != nfail)
+			fail("fail_page_alloc did not fail every allocation asked");
+	}
+	if (viol)
+		violations(enforce);
+	if (hold) {
+		struct timespec ts = { hold_ms / 1000, (hold_ms % 1000) * 1000000L };
+
+		slot = alloc_in(PEX_CTX_TASK, hold, 0, NULL);
+		nanosleep(&ts, NULL);
+		free_slots(PEX_CTX_TASK, slot, hold);
+	}
+
+	/* Exclusive allocations: each violation needs one page from a task. */
+	printf("{\"pid\":%d,\"policy\":\"%s\",\"alloc_softirq\":%u,"
+	       "\"alloc_task\":%u,\"failures\":%u,\"held\":%u,\"hold_ms\":%u,"
+	       "\"violations\":{\"map\":%d,\"gup\":%d,\"free\":%d,"
+	       "\"transfer\":%d,\"release\":%d},"
+	       "\"denied\":{\"map\":%d,\"gup\":%d,\"free\":0,"
+	       "\"transfer\":%d,\"release\":%d}}\n",
+	       getpid(), policy, softirq, task + hold + (viol ? 4 : 0), nfail,
+	       hold, hold_ms, viol, viol, viol, viol, viol,
+	       viol && enforce, viol && enforce, viol, viol);
+	close(fd);
+	return 0;
+}
