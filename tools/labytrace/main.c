@@ -30,6 +30,12 @@
 #include "view.h"
 
 #define RECENT 6		/* events kept for the live view */
+/*
+ * Plain text prints the first few events of an interval with their stacks
+ * and counts the rest, so a storm of failures cannot bury the report;
+ * --json has every one.
+ */
+#define PLAIN_EVENTS 5
 #define HELD_MAX 1000		/* leak suspects fetched per interval */
 
 struct app {
@@ -47,6 +53,7 @@ struct app {
 	int prom_err;			/* last --prometheus error, -errno */
 	char recent[RECENT][96];
 	unsigned int nr_recent;
+	unsigned int plain_shown, plain_more[2];	/* this interval */
 	struct held_page held[HELD_MAX];
 	size_t nr_held;
 	unsigned long long start_ns;
@@ -172,9 +179,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 			json_violation(stdout, &a->oc, &e, ostack, odepth);
 	} else if (a->tty) {
 		remember(a, &e, ostack, odepth);
+	} else if (a->plain_shown >= PLAIN_EVENTS) {
+		a->plain_more[e.type == LT_EV_FAILURE]++;
 	} else if (e.type == LT_EV_FAILURE) {
+		a->plain_shown++;
 		view_failure(stdout, &a->oc, &e, true);
 	} else {
+		a->plain_shown++;
 		view_violation(stdout, &a->oc, &e, ostack, odepth, true);
 	}
 	if (err || ferror(stdout))
@@ -252,6 +263,11 @@ static void report_plain(struct app *a, const struct lt_snapshot *d,
 	char t[40];
 
 	fmt_time(&a->oc, d->ts_ns, t, sizeof(t));
+	if (a->plain_more[0] || a->plain_more[1])
+		printf("(%u more failures and %u more violations not shown; --json has all)\n",
+		       a->plain_more[1], a->plain_more[0]);
+	a->plain_shown = 0;
+	a->plain_more[0] = a->plain_more[1] = 0;
 	printf("--- %s (%.3f s)\n", t, ri->seconds);
 	view_report(stdout, &a->oc, d, a->held, a->nr_held, 0);
 	fflush(stdout);
@@ -489,6 +505,9 @@ int main(int argc, char **argv)
 	verbose = app.opts.verbose;
 	libbpf_set_print(libbpf_print);
 	app.tty = !app.opts.json && isatty(STDOUT_FILENO);
+	/* Whole lines to a pipe or file, so a reader (tail -f, jq) never sees half a record. */
+	if (!app.tty)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (app.opts.json)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
