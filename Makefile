@@ -112,6 +112,13 @@ vm-check: kernel-test tools kselftests
 	$(Q)$(VM_RUN) --log $(BUILD)/vm-off.log \
 		-- $(TOP)/selftests/guest-tests $(BUILD) off | tee $(RESULTS)/guest-off.log
 
+# The README's first command: everything built, then ~30 s of labytrace
+# watching an RX storm with injected failures and violations.
+demo: kernel-test tools kselftests
+	$(Q)$(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --timeout 900 --rwdir $(BUILD) \
+		--log $(BUILD)/vm-demo.log --append page_exclusive=report \
+		-- $(TOP)/selftests/demo.sh $(BUILD) 20
+
 # Results of an earlier run must not count in this one.
 check-clean:
 	$(Q)rm -rf $(RESULTS)

@@ -5,6 +5,8 @@
  *
  *   pex_workload [--softirq A] [--task B] [--fail C] [--violations]
  *                [--hold H --hold-ms MS]
+ *                [--storm-ms MS [--storm-rate PAGES_PER_MS]
+ *                 [--storm-fail-percent P] [--storm-violation-every N]]
  *
  * It allocates A exclusive pages in softirq and B in task context (each
  * freed by its owner), makes C order-0 GFP_ATOMIC allocations of the test
@@ -12,7 +14,9 @@
  * its stack-trace filter), commits one violation of each kind, and holds H
  * exclusive pages for MS milliseconds.  It checks every step's own result
  * and prints, as one JSON object, what it did: the counts labytrace must
- * report.  Exit status: 0 done, 1 a step did not do what it should,
+ * report.  --storm-ms runs the module's RX storm on every CPU (for the
+ * demo and benchmarks), with P% of its allocations failing and one page in
+ * N freed without a transfer; the storm's own counts are printed too.  Exit status: 0 done, 1 a step did not do what it should,
  * 2 usage, 77 the test module or fail_page_alloc is missing.
  */
 #define _GNU_SOURCE
@@ -125,6 +129,19 @@ static void inject_failures(unsigned int times)
 	}
 }
 
+/* fail_page_alloc: @percent of the module's allocations fail, no limit. */
+static void inject_failure_share(unsigned int percent)
+{
+	char buf[16];
+
+	inject_failures(0);
+	snprintf(buf, sizeof(buf), "%u", percent);
+	if (write_file(FAIL "times", "-1") || write_file(FAIL "probability", buf)) {
+		fprintf(stderr, "pex_workload: cannot set up %s\n", FAIL);
+		exit(77);
+	}
+}
+
 static void stop_failures(void)
 {
 	write_file(FAIL "probability", "0");
@@ -232,10 +249,15 @@ int main(int argc, char **argv)
 		{ "violations", no_argument, NULL, 'v' },
 		{ "hold", required_argument, NULL, 'h' },
 		{ "hold-ms", required_argument, NULL, 'm' },
+		{ "storm-ms", required_argument, NULL, 'S' },
+		{ "storm-rate", required_argument, NULL, 'R' },
+		{ "storm-fail-percent", required_argument, NULL, 'P' },
+		{ "storm-violation-every", required_argument, NULL, 'E' },
 		{ }
 	};
 	unsigned int softirq = 0, task = 0, nfail = 0, hold = 0, hold_ms = 0;
-	unsigned int slot, failed;
+	struct pex_storm storm = { .pages_per_ms = 1, .handoff = 1 };
+	unsigned int slot, failed, storm_fail = 0;
 	int viol = 0, enforce, c;
 	char buf[16] = "";
 	cpu_set_t cpu0;
@@ -249,6 +271,10 @@ int main(int argc, char **argv)
 		case 'v': viol = 1; break;
 		case 'h': hold = number(optarg); break;
 		case 'm': hold_ms = number(optarg); break;
+		case 'S': storm.duration_ms = strtoul(optarg, NULL, 10); break;
+		case 'R': storm.pages_per_ms = number(optarg); break;
+		case 'P': storm_fail = number(optarg); break;
+		case 'E': storm.violation_every = number(optarg); break;
 		default: return 2;
 		}
 	}
@@ -297,6 +323,23 @@ int main(int argc, char **argv)
 		slot = alloc_in(PEX_CTX_TASK, hold, 0, NULL);
 		nanosleep(&ts, NULL);
 		free_slots(PEX_CTX_TASK, slot, hold);
+	}
+
+	if (storm.duration_ms) {
+		if (storm_fail)
+			inject_failure_share(storm_fail);
+		if (ioctl(fd, PEX_IOC_STORM, &storm))
+			die("PEX_IOC_STORM");
+		if (storm_fail)
+			stop_failures();
+		printf("{\"storm\":{\"ms\":%u,\"allocated\":%llu,\"failed\":%llu,"
+		       "\"transferred\":%llu,\"violations\":%llu}}\n",
+		       storm.duration_ms, (unsigned long long)storm.allocated,
+		       (unsigned long long)storm.failed,
+		       (unsigned long long)storm.transferred,
+		       (unsigned long long)storm.violations);
+		close(fd);
+		return 0;
 	}
 
 	/* Exclusive allocations: each violation needs one page from a task. */
