@@ -119,6 +119,24 @@ demo: kernel-test tools kselftests
 		--log $(BUILD)/vm-demo.log --append page_exclusive=report \
 		-- $(TOP)/selftests/demo.sh $(BUILD) 20
 
+# Overhead, in the benchmark kernel (no debug options): two boots, tracking
+# off (every tracer in turn) and page_exclusive=report; BENCH_RUNS rounds,
+# configurations alternating.  Not part of check: timing never decides a test.
+BENCH_RUNS ?= 7
+BENCH_ITERATIONS ?= 200000
+BENCH_RUN = $(VMRUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --timeout 2400 --rwdir $(BUILD)
+
+bench: kernel-bench tools kselftests
+	$(Q)scripts/install-deps scripts/debian-packages.bench
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)echo "  BENCH   tracking off, every tracer (console: build/vm-bench-off.log)"
+	$(Q)$(BENCH_RUN) --log $(BUILD)/vm-bench-off.log \
+		-- $(TOP)/selftests/bench.sh $(BUILD) off $(BENCH_RUNS) $(BENCH_ITERATIONS)
+	$(Q)echo "  BENCH   page_exclusive=report (console: build/vm-bench-report.log)"
+	$(Q)$(BENCH_RUN) --log $(BUILD)/vm-bench-report.log --append page_exclusive=report \
+		-- $(TOP)/selftests/bench.sh $(BUILD) report $(BENCH_RUNS) $(BENCH_ITERATIONS)
+	$(Q)scripts/bench-report $(RESULTS) | tee $(BUILD)/benchmarks.md
+
 # Results of an earlier run must not count in this one.
 check-clean:
 	$(Q)rm -rf $(RESULTS)

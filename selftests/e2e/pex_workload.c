@@ -7,6 +7,7 @@
  *                [--hold H --hold-ms MS]
  *                [--storm-ms MS [--storm-rate PAGES_PER_MS]
  *                 [--storm-fail-percent P] [--storm-violation-every N]]
+ *   pex_workload --bench kernel|atomic|exclusive [--iterations N]
  *
  * It allocates A exclusive pages in softirq and B in task context (each
  * freed by its owner), makes C order-0 GFP_ATOMIC allocations of the test
@@ -16,7 +17,9 @@
  * and prints, as one JSON object, what it did: the counts labytrace must
  * report.  --storm-ms runs the module's RX storm on every CPU (for the
  * demo and benchmarks), with P% of its allocations failing and one page in
- * N freed without a transfer; the storm's own counts are printed too.  Exit status: 0 done, 1 a step did not do what it should,
+ * N freed without a transfer; the storm's own counts are printed too.
+ * --bench times N alloc_page()+free pairs in the module (pinned to CPU 0)
+ * and prints the mean ns per pair.  Exit status: 0 done, 1 a step did not do what it should,
  * 2 usage, 77 the test module or fail_page_alloc is missing.
  */
 #define _GNU_SOURCE
@@ -253,10 +256,14 @@ int main(int argc, char **argv)
 		{ "storm-rate", required_argument, NULL, 'R' },
 		{ "storm-fail-percent", required_argument, NULL, 'P' },
 		{ "storm-violation-every", required_argument, NULL, 'E' },
+		{ "bench", required_argument, NULL, 'B' },
+		{ "iterations", required_argument, NULL, 'I' },
 		{ }
 	};
 	unsigned int softirq = 0, task = 0, nfail = 0, hold = 0, hold_ms = 0;
 	struct pex_storm storm = { .pages_per_ms = 1, .handoff = 1 };
+	static const char *const bench_kinds[] = { "kernel", "atomic", "exclusive" };
+	struct pex_bench bench = { .kind = ~0U, .iterations = 100000 };
 	unsigned int slot, failed, storm_fail = 0;
 	int viol = 0, enforce, c;
 	char buf[16] = "";
@@ -275,6 +282,14 @@ int main(int argc, char **argv)
 		case 'R': storm.pages_per_ms = number(optarg); break;
 		case 'P': storm_fail = number(optarg); break;
 		case 'E': storm.violation_every = number(optarg); break;
+		case 'B':
+			for (bench.kind = 0; bench.kind < 3; bench.kind++)
+				if (!strcmp(optarg, bench_kinds[bench.kind]))
+					break;
+			if (bench.kind == 3)
+				return 2;
+			break;
+		case 'I': bench.iterations = strtoul(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}
@@ -325,6 +340,13 @@ int main(int argc, char **argv)
 		free_slots(PEX_CTX_TASK, slot, hold);
 	}
 
+	if (bench.kind != ~0U) {
+		if (ioctl(fd, PEX_IOC_BENCH, &bench))
+			die("PEX_IOC_BENCH");
+		printf("%llu\n", (unsigned long long)bench.ns);
+		close(fd);
+		return 0;
+	}
 	if (storm.duration_ms) {
 		if (storm_fail)
 			inject_failure_share(storm_fail);

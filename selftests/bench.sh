@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh: inside the guest (benchmark kernel, no debug options), time
+# alloc_page()+free pairs in the test module, pinned to CPU 0, under each
+# configuration in turn, RUNS rounds, alternating, so that drift in a noisy
+# TCG guest hits every configuration alike.
+#
+#   bench.sh BUILD_DIR off|report RUNS ITERATIONS
+#
+# Writes BUILD_DIR/results/bench-MODE.tsv ("config<TAB>round<TAB>ns") and
+# bench-MODE-bpfstats.tsv (labytrace's programs: name, run_cnt, run_time_ns).
+# Timing is never a pass/fail criterion here: a configuration that cannot
+# run (a tracer missing) is recorded as "n/a" with the reason.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+ensure_mounts
+
+build=$1 mode=$2 runs=${3:-7} iters=${4:-200000}
+workload=$build/selftests/e2e/pex_workload
+labytrace=$build/labytrace/labytrace
+out=$build/results
+tsv=$out/bench-$mode.tsv
+T=/sys/kernel/tracing
+mkdir -p "$out"
+: >"$tsv"
+
+# The module of the kernel running: kernel-bench normally, kernel-test to try.
+case "$(uname -r)" in
+*-labyrinth-test*) kbuild=$build/kernel-test ;;
+*) kbuild=$build/kernel-bench ;;
+esac
+lsmod | grep -q '^test_page_exclusive' ||
+	insmod "$kbuild/lib/test_page_exclusive.ko" || exit 1
+
+bench() {	# KIND: one timed run, ns per pair
+	taskset -c 0 "$workload" --bench "$1" --iterations "$iters"
+}
+
+# Start a tracer in the background and wait until it says it is attached.
+# TRACER NAME: sets $tracer_pid; 1 if it is not there or did not attach.
+start_tracer() {
+	local log=$out/bench-tracer.log deadline=$((SECONDS + 120)) ready
+	: >"$log"
+	case "$1" in
+	labytrace)
+		"$labytrace" -j -i 1 >/dev/null 2>"$log" &
+		ready='^Tracing' ;;
+	bpftrace-count)
+		bpftrace -e 'tracepoint:kmem:mm_page_alloc { @ = count(); }' >"$log" 2>&1 &
+		ready='^Attaching' ;;
+	bpftrace-latency)
+		bpftrace -e 'tracepoint:kmem:mm_page_alloc_latency {
+			@ns = hist(args->latency_ns);
+			if ((int64)args->pfn < 0) { @failed = count(); } }' >"$log" 2>&1 &
+		ready='^Attaching' ;;
+	funclatency)
+		# It printf()s "Tracing" without a flush: line-buffer it.
+		stdbuf -oL /usr/sbin/funclatency __alloc_pages_noprof >"$log" 2>&1 &
+		ready='^Tracing' ;;
+	esac
+	tracer_pid=$!
+	until grep -q "$ready" "$log"; do
+		if ! kill -0 $tracer_pid 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+			kill -KILL $tracer_pid 2>/dev/null
+			echo "# $1 did not attach: $(head -c 300 "$log" | tr '\n' ' ')"
+			return 1
+		fi
+		sleep 0.2
+	done
+	sleep 1		# bpftrace says "Attaching" just before it attaches
+}
+
+stop_tracer() {
+	kill -INT $tracer_pid 2>/dev/null
+	wait $tracer_pid 2>/dev/null
+}
+
+run_config() {	# CONFIG ROUND
+	local cfg=$1 round=$2 kind=atomic ns
+	case "$cfg" in
+	*exclusive) kind=exclusive ;;
+	esac
+	case "$cfg" in
+	labytrace|bpftrace-count|bpftrace-latency|funclatency)
+		if ! start_tracer "$cfg"; then
+			printf '%s\t%s\tn/a\n' "$cfg" "$round" >>"$tsv"
+			return
+		fi
+		ns=$(bench $kind)
+		stop_tracer ;;
+	ftrace)
+		echo 1 >$T/events/kmem/mm_page_alloc/enable
+		ns=$(bench $kind)
+		echo 0 >$T/events/kmem/mm_page_alloc/enable
+		echo >$T/trace ;;
+	*)
+		ns=$(bench $kind) ;;
+	esac
+	printf '%s\t%s\t%s\n' "$cfg" "$round" "${ns:-n/a}" >>"$tsv"
+}
+
+case "$mode" in
+off) configs=(none none-exclusive labytrace bpftrace-count bpftrace-latency funclatency ftrace) ;;
+report) configs=(report report-exclusive) ;;
+*) echo "usage: bench.sh BUILD_DIR off|report RUNS ITERATIONS" >&2; exit 2 ;;
+esac
+
+bench atomic >/dev/null	# warm up
+for ((round = 1; round <= runs; round++)); do
+	for cfg in "${configs[@]}"; do
+		run_config "$cfg" $round
+	done
+	echo "# round $round/$runs: $(awk -v r=$round '$2 == r {printf "%s=%s ", $1, $3}' "$tsv")"
+done
+
+# labytrace's BPF program cost per event, from the kernel's own statistics.
+if [ "$mode" = off ]; then
+	sysctl -q -w kernel.bpf_stats_enabled=1
+	if start_tracer labytrace; then
+		bench atomic >/dev/null
+		bpftool prog show -j >"$out/bench-bpfstats.json"
+		stop_tracer
+	fi
+	sysctl -q -w kernel.bpf_stats_enabled=0
+fi
