@@ -105,6 +105,8 @@ VM_RUN = $(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT
 
 vm-check: kernel-test tools kselftests
 	$(Q)mkdir -p $(RESULTS)
+	$(Q)echo "  VM      boot checks: vmrun's canaries, page_exclusive=enforce"
+	$(Q)selftests/boot-checks $(KTEST)/arch/x86/boot/bzImage | tee $(RESULTS)/boot-checks.log
 	$(Q)echo "  VM      guest-tests on  (console: build/vm-on.log)"
 	$(Q)$(VM_RUN) --log $(BUILD)/vm-on.log --append page_exclusive=report \
 		-- $(TOP)/selftests/guest-tests $(BUILD) on | tee $(RESULTS)/guest-on.log
