@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kunit.sh: inside the guest, load the page_exclusive KUnit suite and pass
-# on its KTAP results.  Fails if the suite fails, or if it skipped a case
-# that the boot mode (tracking on or off) should have run.
+# on its KTAP results.  Fails if the suite fails, if it ran other than its
+# plan (or an empty one), or if the cases it skipped are not exactly those
+# the boot mode (tracking on or off) cannot run.
 #
 #   kunit.sh KERNEL_BUILD_DIR on|off
+set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 ensure_mounts
@@ -13,25 +15,45 @@ ensure_mounts
 ko=$1/mm/page_exclusive_kunit.ko
 mode=$2
 results=/sys/kernel/debug/kunit/page_exclusive/results
+# Cases that run in both boots; every other case needs tracking on.
+mode_independent=(page_exclusive_off_flag_accepted_nothing_recorded
+		  page_exclusive_movable_refused)
+# The one case that needs tracking off.
+off_only=page_exclusive_off_flag_accepted_nothing_recorded
 
-plan 3
+plan 4
 check "load $ko" insmod "$ko"
 if [ ! -r "$results" ]; then
-	not_ok "KUnit suite page_exclusive ran"
-	not_ok "no unexpected skips"
+	not_ok "KUnit suite page_exclusive ran its plan"
+	not_ok "KUnit suite page_exclusive passed"
+	not_ok "skips are the expected ones"
 	finish
 	exit 1
 fi
-sed "s/^/    /" "$results"
-check "KUnit suite page_exclusive passed" grep -qE '^ok [0-9]+ page_exclusive' "$results"
+# The suite (its plan and cases, indented in debugfs) goes on as a nested
+# TAP block.  What debugfs wraps it in, a "1..1" plan and the suite's own
+# "ok 1 page_exclusive", is bookkeeping, not a test: it goes on as comments.
+sed 's/^\([^ ]\)/# \1/' "$results"
 
-# With tracking on, only the "off" case may skip; with it off, all but the
-# "off" case and the mode-independent ones skip.
-skipped=$(grep -E '^ +ok [0-9]+ .* # SKIP' "$results" | awk '{print $3}')
+planned=$(sed -n 's/^    1\.\.\([0-9][0-9]*\)$/\1/p' "$results")
+cases=$(sed -nE 's/^    (not )?ok [0-9]+ ([^ ]+).*/\2/p' "$results")
+ncases=$(grep -c . <<<"$cases")
+ran_plan=false
+[ -n "$planned" ] && [ "$planned" -gt 0 ] && [ "$ncases" = "$planned" ] && ran_plan=true
+check "KUnit suite page_exclusive ran its plan: $ncases case results, plan ${planned:-none}" \
+	$ran_plan
+check "KUnit suite page_exclusive passed" grep -qE '^ok [0-9]+ page_exclusive$' "$results"
+
+skipped=$(sed -nE 's/^    ok [0-9]+ ([^ ]+) # SKIP.*/\1/p' "$results" | sort)
 case "$mode" in
-on) unexpected=$(grep -vx 'page_exclusive_off_flag_accepted_nothing_recorded' <<<"$skipped") ;;
-off) unexpected=$(grep -E 'off_flag|movable_refused' <<<"$skipped") ;;
+on) expected=$off_only ;;
+off) expected=$(grep -vxF -f <(printf '%s\n' "${mode_independent[@]}") <<<"$cases") ;;
+*) expected="(unknown mode $mode)" ;;
 esac
-check "no unexpected skips (tracking $mode): ${unexpected:-none}" test -z "$unexpected"
+expected=$(sort <<<"$expected")
+unexpected=$(comm -23 <(echo "$skipped") <(echo "$expected") | grep . | paste -sd' ')
+not_skipped=$(comm -13 <(echo "$skipped") <(echo "$expected") | grep . | paste -sd' ')
+check "skips are the expected ones (tracking $mode): unexpected ${unexpected:-none}, missing ${not_skipped:-none}" \
+	test "$skipped" = "$expected"
 rmmod page_exclusive_kunit
 finish

@@ -3,16 +3,22 @@
 """Compare what labytrace reported with what pex_workload did.
 
     check_e2e.py WORKLOAD_JSON LABYTRACE_NDJSON VMSTAT_BEFORE VMSTAT_AFTER
-                 PROMETHEUS_FILE LIVE_TEXT HELD_OVER_NS
+                 PROMETHEUS_FILE LIVE_TEXT HELD_OVER_NS POLICY
 
-Prints TAP; exit status 1 if any check failed.  Only the standard library:
-json for the NDJSON, a strict little parser for the OpenMetrics text.
+POLICY is the policy the caller set; the workload must have run under it.
+Prints TAP; exit status 1 if any check failed, if the checker crashed, or if
+it ran other than PLANNED checks.  Only the standard library: json for the
+NDJSON, a strict little parser for the OpenMetrics text.
 """
 import json
 import re
 import sys
+import traceback
 
 KINDS = ("map", "gup", "free", "transfer", "release")
+# Every check runs whatever the input, so a short run means the checker
+# stopped early: it must fail, not pass on the checks it got to.
+PLANNED = 41
 results = []
 
 
@@ -51,10 +57,14 @@ def om_sum(samples, name, **want):
 
 
 def main():
-    wl_path, nd_path, before_path, after_path, prom, live, held_over = sys.argv[1:8]
+    wl_path, nd_path, before_path, after_path, prom, live, held_over, policy = sys.argv[1:]
     held_over = int(held_over)
     wl = json.load(open(wl_path))
     pid = wl["pid"]
+    # The workload derives what it expects (denials) from the policy it reads
+    # back; an "enforce" round that ran as "report" would otherwise pass.
+    check(wl["policy"] == policy, f"workload ran under the {policy} policy",
+          f"it read back {wl['policy']!r}")
     records = []
     bad = 0
     for line in open(nd_path):
@@ -108,6 +118,7 @@ def main():
         check(len(got) == want and all(v["denied"] == bool(denied) for v in got),
               f"{kind} violation records with denied={bool(denied)}",
               f"{[(v['denied']) for v in got]}")
+        wrong = []
         for v in got:
             owner_ok = v["owner"]["context"] == "task" and v["owner"]["pid"] == pid
             if kind in ("map", "gup"):
@@ -116,8 +127,10 @@ def main():
                             v["actor"]["comm"] == "pex_workload")
             else:
                 actor_ok = v["actor"]["comm"].startswith("test_page_excl")
-            check(owner_ok and actor_ok, f"{kind}: owner is the workload, actor the other",
-                  f"owner {v['owner']}, actor {v['actor']}")
+            if not (owner_ok and actor_ok):
+                wrong.append(f"owner {v['owner']}, actor {v['actor']}")
+        check(got and not wrong, f"{kind}: owner is the workload, actor the other",
+              "; ".join(wrong) if got else "no records")
 
     # Leak suspects: the pages the workload held past the threshold.
     held = {h["pfn"] for h in by_type.get("held", [])
@@ -145,15 +158,14 @@ def main():
     except (OSError, ValueError) as e:
         check(False, "OpenMetrics file parses", str(e))
         om = {}
-    if om:
-        check(om_sum(om, "labytrace_page_alloc_failures_total") == wl["failures"],
-              "OpenMetrics failures total")
-        check(om_sum(om, "labytrace_page_alloc_latency_seconds_count", exclusive="true") == delta,
-              "OpenMetrics exclusive latency _count",
-              f"{om_sum(om, 'labytrace_page_alloc_latency_seconds_count', exclusive='true')}")
-        for kind in KINDS:
-            check(om_sum(om, "labytrace_exclusive_violations_total", kind=kind) ==
-                  wl["violations"][kind], f"OpenMetrics {kind} violations")
+    check(om_sum(om, "labytrace_page_alloc_failures_total") == wl["failures"],
+          "OpenMetrics failures total")
+    check(om_sum(om, "labytrace_page_alloc_latency_seconds_count", exclusive="true") == delta,
+          "OpenMetrics exclusive latency _count",
+          f"{om_sum(om, 'labytrace_page_alloc_latency_seconds_count', exclusive='true')}")
+    for kind in KINDS:
+        check(om_sum(om, "labytrace_exclusive_violations_total", kind=kind) ==
+              wl["violations"][kind], f"OpenMetrics {kind} violations")
 
     # The live view (plain text, stdout not a TTY) ends with the same totals.
     text = open(live).read()
@@ -174,8 +186,14 @@ def main():
 if __name__ == "__main__":
     try:
         main()
-    finally:
-        print("1..%d" % len(results))
-        for i, (ok, what) in enumerate(results, 1):
-            print(("ok" if ok else "not ok") + f" {i} - {what}")
-        sys.exit(0 if results and all(ok for ok, _ in results) else 1)
+    except Exception as e:  # bad input or a bug: a failure, never a pass
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        check(False, f"checker crashed: {type(e).__name__}: {e}",
+              f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}")
+    else:
+        if len(results) != PLANNED:
+            check(False, f"checker ran {len(results)} checks, planned {PLANNED}")
+    print(f"1..{PLANNED}")
+    for i, (ok, what) in enumerate(results, 1):
+        print(("ok" if ok else "not ok") + f" {i} - {what}")
+    sys.exit(0 if len(results) == PLANNED and all(ok for ok, _ in results) else 1)

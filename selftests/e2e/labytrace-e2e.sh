@@ -78,8 +78,8 @@ run_policy() {
 	echo "# policy $policy: workload $(cat "$out/workload.json")"
 	python3 "$here/check_e2e.py" "$out/workload.json" "$out/labytrace.ndjson" \
 		"$out/vmstat.before" "$out/vmstat.after" "$out/labytrace.prom" \
-		"$out/live.txt" $((held_over_ms * 1000000)) | sed "s/^\(\(not \)\?ok [0-9]* - \)/\1$policy: /" ||
-		rc=1
+		"$out/live.txt" $((held_over_ms * 1000000)) "$policy" |
+		sed "s/^\(\(not \)\?ok [0-9]* - \)/\1$policy: /" || rc=1
 	return $rc
 }
 
