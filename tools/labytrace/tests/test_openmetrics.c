@@ -5,6 +5,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "test.h"
@@ -239,6 +242,151 @@ static void test_publish_atomic(void **state)
 	free(s);
 }
 
+/*
+ * A scraper that reads the file while labytrace rewrites it must only ever
+ * see a whole version: with rename() it gets the old inode or the new one,
+ * never a truncated or half-written file.
+ */
+#define PUBLISHES	2000
+#define SHAPES		8
+
+/*
+ * Version @v: @v in a gauge, and 1 + v % SHAPES latency series, so that
+ * consecutive versions differ in size.
+ */
+static void version_snapshot(struct lt_snapshot *s, unsigned long v)
+{
+	unsigned int i, k;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i <= v % SHAPES; i++) {
+		k = lt_key(i, LT_ATOMIC, 1, LT_SOFTIRQ);
+		hist_add_value(&s->latency[k], 100ULL << i);
+		s->counts[k].allocs = v + i;
+	}
+	s->held_now = v;
+}
+
+struct reader {
+	const char *path;
+	const struct out_ctx *c;
+	atomic_bool stop;
+	unsigned long reads, versions;
+	char why[512];			/* first problem seen; empty if none */
+};
+
+/* The whole file as one string, read the way a collector reads it. */
+static char *slurp(const char *path)
+{
+	size_t len = 0, cap = 65536;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || !buf) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return NULL;
+	}
+	while ((n = read(fd, buf + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *p = realloc(buf, (cap *= 2) + 1);
+
+			if (!p)
+				break;
+			buf = p;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* No cmocka in here: its asserts longjmp, and only from the test's thread. */
+static void *reader_main(void *arg)
+{
+	static const char gauge[] = "\nlabytrace_exclusive_held_pages ";
+	struct reader *rd = arg;
+	struct lt_snapshot *s = malloc(sizeof(*s));
+	unsigned long v, last = ~0UL;
+	struct om_result r;
+	char *text, *want, *p;
+	size_t len;
+	FILE *f;
+
+	while (s && !atomic_load(&rd->stop)) {
+		text = slurp(rd->path);
+		if (!text) {
+			snprintf(rd->why, sizeof(rd->why), "read %lu: %s", rd->reads,
+				 strerror(errno));
+			break;
+		}
+		rd->reads++;
+		if (om_parse(text, &r)) {
+			snprintf(rd->why, sizeof(rd->why), "read %lu (%zu bytes): %s",
+				 rd->reads, strlen(text), r.err);
+			free(text);
+			break;
+		}
+		/* Which version this is, and is it all of that version? */
+		p = strstr(text, gauge);
+		v = p ? strtoul(p + sizeof(gauge) - 1, NULL, 10) : ~0UL;
+		version_snapshot(s, v);
+		want = NULL;
+		f = open_memstream(&want, &len);
+		if (!f || om_write(f, rd->c, s) || fclose(f) ||
+		    strcmp(text, want)) {
+			snprintf(rd->why, sizeof(rd->why),
+				 "read %lu: not version %lu as written", rd->reads, v);
+			free(want);
+			free(text);
+			break;
+		}
+		rd->versions += v != last;
+		last = v;
+		free(want);
+		free(text);
+	}
+	free(s);
+	return NULL;
+}
+
+static void test_publish_concurrent_reader(void **state)
+{
+	char dir[] = "/tmp/labytrace-om-XXXXXX", path[256];
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = malloc(sizeof(*s));
+	struct reader rd = { .path = path, .c = &c };
+	pthread_t t;
+	unsigned int v;
+
+	assert_non_null(s);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
+	version_snapshot(s, 0);
+	assert_int_equal(om_publish(path, &c, s), 0);
+
+	assert_int_equal(pthread_create(&t, NULL, reader_main, &rd), 0);
+	for (v = 1; v < PUBLISHES && !rd.why[0]; v++) {
+		version_snapshot(s, v);
+		assert_int_equal(om_publish(path, &c, s), 0);
+	}
+	atomic_store(&rd.stop, true);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	print_message("# %u publishes, %lu reads, %lu versions seen\n", v,
+		      rd.reads, rd.versions);
+	free(s);
+	assert_int_equal(count_entries(dir), 1);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+	if (rd.why[0])
+		fail_msg("the reader saw a partial file: %s", rd.why);
+	/* it did read while the writer wrote, or this proved nothing */
+	assert_true(rd.versions > 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_write_empty_and_partial),
 		cmocka_unit_test(test_parser_is_strict),
 		cmocka_unit_test(test_publish_atomic),
+		cmocka_unit_test(test_publish_concurrent_reader),
 	};
 
 	return cmocka_run_group_tests_name("openmetrics", tests, NULL, NULL);
