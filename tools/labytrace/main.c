@@ -294,10 +294,12 @@ static int report(struct app *a, struct lt_snapshot *cur,
 	else
 		report_plain(a, &d, &ri);
 	if (a->opts.prometheus) {
-		err = om_publish(a->opts.prometheus, &a->oc, cur);
+		char why[512];
+
+		err = om_publish(a->opts.prometheus, &a->oc, cur, why, sizeof(why));
 		/* Keep tracing; say it once per change of error. */
 		if (err && err != a->prom_err)
-			note("cannot write %s: %s", a->opts.prometheus, strerror(-err));
+			note("%s", why);
 		a->prom_err = err;
 	}
 	if (ferror(stdout))
@@ -352,12 +354,18 @@ static void say_unavailable(struct app *a)
 /* Everything before the loop; returns an exit status, or -1 to go on. */
 static int setup(struct app *a)
 {
-	char why[256];
+	char why[512];
 	int err, ncpus = libbpf_num_possible_cpus();
 
 	if (a->opts.cpu >= 0 && ncpus > 0 && a->opts.cpu >= ncpus) {
 		note("bad value for -C: '%d' (this machine has CPUs 0-%d)",
 		     a->opts.cpu, ncpus - 1);
+		return EXIT_USAGE;
+	}
+	/* Root may replace anything: only ever a regular file (or a new one). */
+	if (a->opts.prometheus && om_target_problem(a->opts.prometheus)) {
+		note("bad value for --prometheus: %s %s", a->opts.prometheus,
+		     om_target_problem(a->opts.prometheus));
 		return EXIT_USAGE;
 	}
 	err = probe_privileges(why, sizeof(why));
@@ -417,10 +425,14 @@ static int setup(struct app *a)
 		static struct lt_snapshot now;
 
 		err = tracer_read(&a->tracer, &now);
-		if (!err)
-			err = om_publish(a->opts.prometheus, &a->oc, &now);
+		if (err)
+			snprintf(why, sizeof(why), "cannot read the BPF maps: %s",
+				 strerror(-err));
+		else
+			err = om_publish(a->opts.prometheus, &a->oc, &now, why,
+					 sizeof(why));
 		if (err) {
-			note("cannot write %s: %s", a->opts.prometheus, strerror(-err));
+			note("%s", why);
 			return EXIT_ERROR;
 		}
 	}

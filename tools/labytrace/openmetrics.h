@@ -14,10 +14,17 @@
 int om_seconds(char *buf, size_t len, unsigned long long ns);
 int om_write(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum);
 /*
- * Write to a temporary file next to @path, then rename() it over @path, so
- * a reader never sees half a file.  Returns 0 or -errno.
+ * Why labytrace will not write @path ("is a character device, not a
+ * regular file"), or NULL: it is missing or a regular file.
+ */
+const char *om_target_problem(const char *path);
+/*
+ * Write to a temporary file next to @path (O_EXCL, mode 0644), then
+ * rename() it over @path, so a reader never sees half a file.  Refuses a
+ * @path that exists and is not a regular file.  Returns 0, or -errno with
+ * one line in @why.
  */
 int om_publish(const char *path, const struct out_ctx *c,
-	       const struct lt_snapshot *cum);
+	       const struct lt_snapshot *cum, char *why, size_t len);
 
 #endif

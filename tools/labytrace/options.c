@@ -41,7 +41,8 @@ static const char doc[] =
 "Exit status:\n"
 "  0  success (Ctrl-C, SIGTERM or -d ends a run normally)\n"
 "  1  unexpected runtime error\n"
-"  2  unknown option or bad value\n"
+"  2  unknown option or bad value (a --prometheus FILE that exists must be\n"
+"     a regular file)\n"
 "  3  missing privilege: CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), or the\n"
 "     kernel refused bpf() (lockdown)\n"
 "  4  the kernel has no BTF (/sys/kernel/btf/vmlinux)\n"
@@ -69,7 +70,8 @@ static const struct argp_option argp_opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C)", 1 },
 	{ "json", 'j', NULL, 0, "NDJSON on stdout, one object per line", 1 },
 	{ "prometheus", OPT_PROMETHEUS, "FILE", 0,
-	  "Also write OpenMetrics text to FILE every interval (atomically)", 1 },
+	  "Also write OpenMetrics text to FILE every interval (atomically); FILE "
+	  "must be a regular file or not exist", 1 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 1 },
 	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 2 },
 	{ "pid", 'p', "PID", 0, "Only this process (task context)", 2 },

@@ -20,8 +20,8 @@ tmp=$(mktemp -d /tmp/labytrace-host-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 tests=(help bad_option bad_value failures_json failures_counts latency
-       violations all_modes not_root prometheus sigterm plain_text filters
-       startup standin)
+       violations all_modes not_root prometheus prometheus_not_regular sigterm
+       plain_text filters startup standin)
 n=0
 failed=0
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
@@ -215,7 +215,30 @@ else
 	not_ok "--prometheus" "rc=$rc" "$omc" "$(ls -A "$tmp/prom")"
 fi
 
-# 11. SIGTERM detaches and prints the final summary
+# 11. --prometheus never replaces what is not a regular file: a device node
+# (a /dev/null of our own), a FIFO, a symbolic link.  Exit 2, one line, and
+# the node is still what it was.
+mknod "$tmp/null" c 1 3
+mkfifo "$tmp/fifo"
+ln -s "$tmp/prom/labytrace.prom" "$tmp/link"
+bad=()
+for t in null fifo link; do
+	run failures -d 0.1 --prometheus "$tmp/$t"
+	if [ $rc != 2 ] || [ "$(lines "$tmp/err")" != 1 ] ||
+	   ! grep -q "^labytrace: bad value for --prometheus: $tmp/$t is a .*, not a regular file\$" "$tmp/err"; then
+		bad+=("$t: rc=$rc $(head -c 200 "$tmp/err")")
+	fi
+done
+[ -c "$tmp/null" ] || bad+=("the device node was replaced")
+[ -p "$tmp/fifo" ] || bad+=("the FIFO was replaced")
+[ -L "$tmp/link" ] || bad+=("the symbolic link was replaced")
+if [ ${#bad[@]} = 0 ] && [ "$(ls -A "$tmp/prom")" = labytrace.prom ]; then
+	ok "--prometheus refuses a device node, a FIFO, a symlink: exit 2, left alone"
+else
+	not_ok "--prometheus refuses what is not a regular file" "${bad[@]}" "$(ls -lA "$tmp")"
+fi
+
+# 12. SIGTERM detaches and prints the final summary
 "$lt" failures -j >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 sleep 1.5
@@ -226,7 +249,7 @@ rc=$?
 crc=$?
 check "SIGTERM: exit 0 and a final summary" test $rc = 0 -a $crc = 0
 
-# 12. text when stdout is not a terminal: appended, no escape sequences
+# 13. text when stdout is not a terminal: appended, no escape sequences
 "$lt" failures -d 1.5 -i 0.5 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ $rc = 0 ] && grep -q '^SUMMARY over' "$tmp/out" &&
@@ -236,19 +259,19 @@ else
 	not_ok "plain text" "rc=$rc" "$(head -5 "$tmp/out")"
 fi
 
-# 13. in-kernel filters load and run
+# 14. in-kernel filters load and run
 run failures -d 0.5 -j -p $$ -C 0 --order 0 --gfp atomic
 "$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
 crc=$?
 check "filters -p -C --order --gfp: exit 0, valid NDJSON" test $rc = 0 -a $crc = 0
 
-# 14. start-up: exec to attached and back
+# 15. start-up: exec to attached and back
 start=$(date +%s%N)
 run failures -d 0.1 -j
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "start-up + 0.1 s run + exit in ${ms} ms" test $rc = 0 -a $ms -lt 3000
 
-# 15. the handlers this kernel has no attach point for, on stand-ins
+# 16. the handlers this kernel has no attach point for, on stand-ins
 "$checkers/standin_check" >"$tmp/out" 2>&1
 rc=$?
 if [ $rc = 0 ] && [ "$(tail -n1 "$tmp/out")" = ok ]; then

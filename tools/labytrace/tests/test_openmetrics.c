@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "test.h"
 #include "gfp.h"
@@ -200,25 +201,64 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* Everything @fd has from its current offset; never NULL. */
+static char *slurp_open_fd(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+
+	assert_non_null(buf);
+	while ((n = read(fd, buf + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap) {
+			buf = realloc(buf, (cap *= 2) + 1);
+			assert_non_null(buf);
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* @path's text, with the descriptor left open in @fd and its stat. */
+static char *slurp_fd(const char *path, int *fd, struct stat *st)
+{
+	*fd = open(path, O_RDONLY);
+	assert_true(*fd >= 0);
+	assert_int_equal(fstat(*fd, st), 0);
+	return slurp_open_fd(*fd);
+}
+
 static void test_publish_atomic(void **state)
 {
-	char dir[] = "/tmp/labytrace-om-XXXXXX", path[256], *text;
+	char dir[] = "/tmp/labytrace-om-XXXXXX", path[256], why[256], *text;
+	char *old, *again;
 	struct out_ctx c = ctx();
 	struct lt_snapshot *s = sample_snapshot();
 	struct om_result r;
-	struct stat st;
+	struct stat st, old_st;
+	int old_fd;
 	FILE *f;
 	long len;
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
-	assert_int_equal(om_publish(path, &c, s), 0);
+	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	/* A reader that opened the old version keeps all of it. */
+	old = slurp_fd(path, &old_fd, &old_st);
 	s->counts[lt_key(0, LT_ATOMIC, 1, LT_HARDIRQ)].fails = 4;
-	assert_int_equal(om_publish(path, &c, s), 0);
-	/* replaced in place, no temporary file left behind */
+	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	/* replaced by a new file, no temporary file left behind */
 	assert_int_equal(count_entries(dir), 1);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_true(st.st_ino != old_st.st_ino);
+	assert_int_equal(lseek(old_fd, 0, SEEK_SET), 0);
+	again = slurp_open_fd(old_fd);
+	assert_string_equal(again, old);
+	assert_null(strstr(again, "context=\"hardirq\"} 4\n"));
+	free(again);
+	free(old);
 
 	f = fopen(path, "r");
 	assert_non_null(f);
@@ -232,12 +272,98 @@ static void test_publish_atomic(void **state)
 		fail_msg("%s", r.err);
 	assert_non_null(strstr(text, "context=\"hardirq\"} 4\n"));
 	free(text);
+	close(old_fd);
 
 	/* a directory that does not exist: an error, nothing created */
 	snprintf(path, sizeof(path), "%s/missing/x.prom", dir);
-	assert_int_equal(om_publish(path, &c, s), -ENOENT);
+	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "No such file or directory"));
 	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
 	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+	free(s);
+}
+
+/*
+ * labytrace runs as root: --prometheus /dev/null must not replace the
+ * system's /dev/null with a metrics file.  Whatever is not a regular file
+ * is left alone (a symbolic link too: the link, not its target, would be
+ * replaced), with a reason that says so.
+ */
+static void test_publish_refuses_non_regular(void **state)
+{
+	char dir[] = "/tmp/labytrace-om-XXXXXX", path[300], target[300], why[512];
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = sample_snapshot();
+	struct stat st;
+	int fd, entries = 0;
+	char *text;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(target, sizeof(target), "%s/target", dir);
+	fd = open(target, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "old\n", 4), 4);
+	close(fd);
+	entries++;
+
+	snprintf(path, sizeof(path), "%s/link", dir);
+	assert_int_equal(symlink(target, path), 0);
+	entries++;
+	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	if (!strstr(why, "is a symbolic link, not a regular file"))
+		fail_msg("%s", why);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	text = slurp_fd(target, &fd, &st);
+	close(fd);
+	assert_string_equal(text, "old\n");
+	free(text);
+	assert_null(om_target_problem(target));
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	entries++;
+	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "is a FIFO, not a regular file"));
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+
+	snprintf(path, sizeof(path), "%s/dir", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	entries++;
+	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "is a directory, not a regular file"));
+
+	/* /dev/null's twin, where this may make one (root, as in make check) */
+	snprintf(path, sizeof(path), "%s/null", dir);
+	if (!mknod(path, S_IFCHR | 0666, makedev(1, 3))) {
+		entries++;
+		assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+		assert_non_null(strstr(why, "is a character device, not a regular file"));
+		assert_int_equal(lstat(path, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+	} else {
+		print_message("# no character device case: mknod: %s\n", strerror(errno));
+	}
+	/* nothing was replaced, and no temporary file is left behind */
+	assert_int_equal(count_entries(dir), entries);
+	unlink(path);
+
+	/* a missing file or a regular one is fine */
+	snprintf(path, sizeof(path), "%s/new.prom", dir);
+	assert_null(om_target_problem(path));
+	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_null(om_target_problem(path));
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/dir", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/link", dir);
+	unlink(path);
+	unlink(target);
 	assert_int_equal(rmdir(dir), 0);
 	free(s);
 }
@@ -355,7 +481,7 @@ static void *reader_main(void *arg)
 
 static void test_publish_concurrent_reader(void **state)
 {
-	char dir[] = "/tmp/labytrace-om-XXXXXX", path[256];
+	char dir[] = "/tmp/labytrace-om-XXXXXX", path[256], why[256];
 	struct out_ctx c = ctx();
 	struct lt_snapshot *s = malloc(sizeof(*s));
 	struct reader rd = { .path = path, .c = &c };
@@ -366,12 +492,12 @@ static void test_publish_concurrent_reader(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
 	version_snapshot(s, 0);
-	assert_int_equal(om_publish(path, &c, s), 0);
+	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
 
 	assert_int_equal(pthread_create(&t, NULL, reader_main, &rd), 0);
 	for (v = 1; v < PUBLISHES && !rd.why[0]; v++) {
 		version_snapshot(s, v);
-		assert_int_equal(om_publish(path, &c, s), 0);
+		assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
 	}
 	atomic_store(&rd.stop, true);
 	assert_int_equal(pthread_join(t, NULL), 0);
@@ -395,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_write_empty_and_partial),
 		cmocka_unit_test(test_parser_is_strict),
 		cmocka_unit_test(test_publish_atomic),
+		cmocka_unit_test(test_publish_refuses_non_regular),
 		cmocka_unit_test(test_publish_concurrent_reader),
 	};
 
