@@ -57,21 +57,46 @@ int gfp_table_add_bit(struct gfp_table *t, const char *enumerator, long long bit
 	return add_flag(t, name, len, bit);
 }
 
-/* Linux 6.12 (with __GFP_EXCLUSIVE); only used when BTF lacks the enum. */
-void gfp_table_fallback(struct gfp_table *t)
+/*
+ * Kernels whose BTF has no ___GFP_*_BIT enum (before 6.10).  Bits 0-8 and
+ * 10-22 have meant the same since 4.x; the rest is named only for the
+ * versions where its meaning is known: bit 9 was ___GFP_ATOMIC up to 6.2
+ * (GFP_ATOMIC is 0xa20 there) and unused from 6.3, and bit 23 is
+ * ___GFP_ZEROTAGS from 5.15 on (earlier it could be ___GFP_NOLOCKDEP).
+ * __GFP_EXCLUSIVE exists only where the kernel says so: @exclusive, its
+ * page_exclusive tracepoints.  Anything unnamed is printed as a number.
+ */
+void gfp_table_fallback(struct gfp_table *t, unsigned int kver, bool exclusive)
 {
 	static const char *const names[] = {
 		"DMA", "HIGHMEM", "DMA32", "MOVABLE", "RECLAIMABLE", "HIGH",
-		"IO", "FS", "ZERO", "EXCLUSIVE", "DIRECT_RECLAIM",
+		"IO", "FS", "ZERO", NULL, "DIRECT_RECLAIM",
 		"KSWAPD_RECLAIM", "WRITE", "NOWARN", "RETRY_MAYFAIL", "NOFAIL",
 		"NORETRY", "MEMALLOC", "COMP", "NOMEMALLOC", "HARDWALL",
-		"THISNODE", "ACCOUNT", "ZEROTAGS",
+		"THISNODE", "ACCOUNT", NULL,
 	};
 	unsigned int bit;
 
 	gfp_table_init(t);
 	for (bit = 0; bit < sizeof(names) / sizeof(names[0]); bit++)
-		add_flag(t, names[bit], strlen(names[bit]), bit);
+		if (names[bit])
+			add_flag(t, names[bit], strlen(names[bit]), bit);
+	if (exclusive)
+		add_flag(t, "EXCLUSIVE", 9, 9);
+	else if (kver && kver < KVER(6, 3))
+		add_flag(t, "ATOMIC", 6, 9);
+	if (kver >= KVER(5, 15))
+		add_flag(t, "ZEROTAGS", 8, 23);
+}
+
+unsigned int kver_parse(const char *release)
+{
+	unsigned int major, minor;
+
+	if (!release || sscanf(release, "%u.%u", &major, &minor) != 2 ||
+	    major > 255 || minor > 255)
+		return 0;
+	return KVER(major, minor);
 }
 
 unsigned long long gfp_mask(const struct gfp_table *t, const char *name)
@@ -113,6 +138,9 @@ static const struct gfp_composite composites[] = {
 	  .set = { RECLAIM, "__GFP_IO", "__GFP_FS", "__GFP_ACCOUNT" } },
 	{ .name = "GFP_KERNEL", .set = { RECLAIM, "__GFP_IO", "__GFP_FS" } },
 	{ .name = "GFP_NOFS", .set = { RECLAIM, "__GFP_IO" } },
+	/* Up to 6.2, GFP_ATOMIC had __GFP_ATOMIC too. */
+	{ .name = "GFP_ATOMIC",
+	  .set = { "__GFP_HIGH", "__GFP_ATOMIC", "__GFP_KSWAPD_RECLAIM" } },
 	{ .name = "GFP_ATOMIC", .set = { "__GFP_HIGH", "__GFP_KSWAPD_RECLAIM" } },
 	{ .name = "GFP_NOIO", .set = { RECLAIM } },
 	{ .name = "GFP_NOWAIT", .set = { "__GFP_KSWAPD_RECLAIM", "__GFP_NOWARN" } },

@@ -2,7 +2,8 @@
 /*
  * gfp flag names.  The bits come from the running kernel's BTF (the
  * ___GFP_*_BIT enumerators, 6.10+), so a flag that moves between versions is
- * still decoded right; a built-in table of the 6.12 layout is the fallback.
+ * still decoded right; older kernels get a built-in table that names only
+ * the bits whose meaning is known for their version.
  */
 #ifndef LABYTRACE_GFP_H
 #define LABYTRACE_GFP_H
@@ -27,7 +28,17 @@ struct gfp_table {
 void gfp_table_init(struct gfp_table *t);
 /* Add "___GFP_<NAME>_BIT" = bit; other enumerators are ignored (returns 0). */
 int gfp_table_add_bit(struct gfp_table *t, const char *enumerator, long long bit);
-void gfp_table_fallback(struct gfp_table *t);
+/* Kernel version as a number, from uname's release ("6.1.0-18-amd64"). */
+#define KVER(major, minor) ((major) << 8 | (minor))
+/* 0 if @release does not start with "MAJOR.MINOR". */
+unsigned int kver_parse(const char *release);
+/*
+ * For kernels without the ___GFP_*_BIT enum: the layout of version @kver
+ * (0: unknown), with __GFP_EXCLUSIVE only if @exclusive (the kernel has
+ * the page_exclusive tracepoints).  Bits whose meaning is not known for
+ * @kver stay unnamed, and print as numbers.
+ */
+void gfp_table_fallback(struct gfp_table *t, unsigned int kver, bool exclusive);
 /* Mask of a flag by name ("__GFP_HIGH"), 0 if this kernel has no such flag. */
 unsigned long long gfp_mask(const struct gfp_table *t, const char *name);
 

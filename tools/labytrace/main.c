@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <bpf/libbpf.h>
 
 #include "gfp.h"
@@ -386,9 +387,13 @@ static int setup(struct app *a)
 		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
 	}
 	if (!probe_gfp(a->feat.btf, &a->gfp)) {
-		gfp_table_fallback(&a->gfp);
+		struct utsname u = {};
+
+		gfp_table_fallback(&a->gfp, uname(&u) ? 0 : kver_parse(u.release),
+				   a->feat.tp_acquire);
 		if (a->opts.verbose)
-			note("gfp flag names: built-in table (no ___GFP_*_BIT in BTF)");
+			note("gfp flag names: built-in table for %s (no ___GFP_*_BIT in BTF)",
+			     u.release);
 	}
 	if (a->opts.exclusive && !gfp_mask(&a->gfp, "__GFP_EXCLUSIVE")) {
 		note("--exclusive: this kernel has no __GFP_EXCLUSIVE");

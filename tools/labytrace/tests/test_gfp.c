@@ -152,16 +152,66 @@ static void test_format_truncates_safely(void **state)
 	assert_int_equal(gfp_format(&t, 0x820, NULL, 0), strlen("GFP_ATOMIC"));
 }
 
-static void test_fallback_is_6_12_layout(void **state)
+/*
+ * Kernels without the enum (before 6.10) are stock kernels: bit 9 is
+ * __GFP_ATOMIC up to 6.2 (5.15 and 6.1 LTS) and unused from 6.3, never
+ * __GFP_EXCLUSIVE, so an atomic allocation is not reported as exclusive.
+ */
+static void test_fallback_6_1_bit9_is_atomic(void **state)
 {
 	struct gfp_table t;
 
-	gfp_table_fallback(&t);
+	gfp_table_fallback(&t, KVER(6, 1), false);
 	assert_false(t.from_btf);
-	assert_int_equal(gfp_mask(&t, "__GFP_EXCLUSIVE"), 0x200);
+	assert_int_equal(gfp_mask(&t, "__GFP_EXCLUSIVE"), 0);
+	assert_int_equal(gfp_mask(&t, "__GFP_ATOMIC"), 0x200);
 	assert_int_equal(gfp_mask(&t, "__GFP_NOWARN"), 0x2000);
 	assert_int_equal(gfp_mask(&t, "__GFP_ZEROTAGS"), 0x800000);
+	expect(&t, 0xa20, "GFP_ATOMIC");
+	expect(&t, 0x2a20, "GFP_ATOMIC|__GFP_NOWARN");
+	expect(&t, 0x200, "__GFP_ATOMIC");
+	gfp_table_fallback(&t, KVER(5, 15), false);
+	expect(&t, 0xa20, "GFP_ATOMIC");
+}
+
+static void test_fallback_6_5_bit9_is_a_number(void **state)
+{
+	struct gfp_table t;
+
+	gfp_table_fallback(&t, KVER(6, 5), false);
+	assert_int_equal(gfp_mask(&t, "__GFP_EXCLUSIVE"), 0);
+	assert_int_equal(gfp_mask(&t, "__GFP_ATOMIC"), 0);
+	expect(&t, 0x820, "GFP_ATOMIC");
+	expect(&t, 0xa20, "GFP_ATOMIC|0x200");
+	/* an unknown version names neither bit 9 nor bit 23 */
+	gfp_table_fallback(&t, 0, false);
+	expect(&t, 0xa20, "GFP_ATOMIC|0x200");
+	expect(&t, 0x800000, "0x800000");
+	gfp_table_fallback(&t, KVER(5, 10), false);
+	expect(&t, 0x800000, "0x800000");
+}
+
+/* Only the kernel's own page_exclusive tracepoints make bit 9 exclusive. */
+static void test_fallback_exclusive_only_when_the_kernel_says(void **state)
+{
+	struct gfp_table t;
+
+	gfp_table_fallback(&t, KVER(6, 1), true);
+	assert_int_equal(gfp_mask(&t, "__GFP_EXCLUSIVE"), 0x200);
+	assert_int_equal(gfp_mask(&t, "__GFP_ATOMIC"), 0);
 	expect(&t, 0xa20, "GFP_ATOMIC|__GFP_EXCLUSIVE");
+}
+
+static void test_kver_parse(void **state)
+{
+	assert_int_equal(kver_parse("6.1.0-18-amd64"), KVER(6, 1));
+	assert_int_equal(kver_parse("6.18.44-fc-v595"), KVER(6, 18));
+	assert_int_equal(kver_parse("5.15.0"), KVER(5, 15));
+	assert_true(kver_parse("6.2.16") < KVER(6, 3));
+	assert_true(kver_parse("6.10.1") > KVER(6, 9));
+	assert_int_equal(kver_parse("linux"), 0);
+	assert_int_equal(kver_parse(""), 0);
+	assert_int_equal(kver_parse(NULL), 0);
 }
 
 static void test_classes(void **state)
@@ -199,7 +249,10 @@ int main(void)
 		cmocka_unit_test(test_format_follows_moved_bits),
 		cmocka_unit_test(test_flag_names),
 		cmocka_unit_test(test_format_truncates_safely),
-		cmocka_unit_test(test_fallback_is_6_12_layout),
+		cmocka_unit_test(test_fallback_6_1_bit9_is_atomic),
+		cmocka_unit_test(test_fallback_6_5_bit9_is_a_number),
+		cmocka_unit_test(test_fallback_exclusive_only_when_the_kernel_says),
+		cmocka_unit_test(test_kver_parse),
 		cmocka_unit_test(test_classes),
 	};
 

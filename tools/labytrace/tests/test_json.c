@@ -23,7 +23,7 @@ static int setup(void **state)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/kallsyms", dir ? dir : "tests/fixtures");
-	gfp_table_fallback(&fx->gfp);
+	gfp_table_fallback(&fx->gfp, KVER(6, 12), true);	/* the patched kernel */
 	fx->ks = ksyms_load(path);
 	if (!fx->ks)
 		return -1;

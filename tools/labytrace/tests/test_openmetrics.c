@@ -27,7 +27,7 @@ static struct out_ctx ctx(void)
 		.held_over_ns = 5000000000ULL,
 	};
 
-	gfp_table_fallback(&gfp);
+	gfp_table_fallback(&gfp, KVER(6, 12), true);	/* the patched kernel */
 	return c;
 }
 
