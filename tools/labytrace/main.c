@@ -21,6 +21,7 @@
 
 #include "gfp.h"
 #include "json_out.h"
+#include "kbtf.h"
 #include "ksyms.h"
 #include "openmetrics.h"
 #include "options.h"
@@ -386,7 +387,7 @@ static int setup(struct app *a)
 		     strerror(-err));
 		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
 	}
-	if (!probe_gfp(a->feat.btf, &a->gfp)) {
+	if (!kbtf_gfp(a->feat.btf, &a->gfp)) {
 		struct utsname u = {};
 
 		gfp_table_fallback(&a->gfp, uname(&u) ? 0 : kver_parse(u.release),
@@ -451,6 +452,25 @@ static int setup(struct app *a)
 	return -1;
 }
 
+/* One line: what is traced, and from where. */
+static void banner(const struct app *a)
+{
+	static const char *const names[PLAN_NR] = {
+		"latency", "failures", "violations",
+	};
+	const char *sep = ": ";
+	int i;
+
+	fprintf(stderr, "Tracing page allocations");
+	for (i = 0; i < PLAN_NR; i++) {
+		if (!a->plan.run[i])
+			continue;
+		fprintf(stderr, "%s%s from %s", sep, names[i], a->plan.src[i]);
+		sep = ", ";
+	}
+	fprintf(stderr, ".%s\n", a->opts.duration_ns ? "" : " Hit Ctrl-C to end.");
+}
+
 static int run(struct app *a)
 {
 	static struct lt_snapshot prev, cur;
@@ -462,14 +482,7 @@ static int run(struct app *a)
 	if (a->opts.duration_ns)
 		end = a->start_ns + a->opts.duration_ns;
 	if (!a->tty)
-		fprintf(stderr, "Tracing page allocations (%s%s%s).%s\n",
-			a->plan.run[PLAN_LATENCY] ? "latency" : "",
-			a->plan.run[PLAN_FAILURES] ?
-				(a->plan.run[PLAN_LATENCY] ? ", failures" : "failures") : "",
-			a->plan.run[PLAN_VIOLATIONS] ?
-				(a->plan.run[PLAN_LATENCY] || a->plan.run[PLAN_FAILURES] ?
-				 ", violations" : "violations") : "",
-			a->opts.duration_ns ? "" : " Hit Ctrl-C to end.");
+		banner(a);
 
 	while (!exiting && !a->output_err) {
 		now = mono_ns();

@@ -42,7 +42,7 @@ static void plan_latency(const struct options *o, const struct features *f,
 		return;
 	}
 	if (!f->alloc_func) {
-		snprintf(why, len, "%sno __alloc_pages_noprof, __alloc_pages or __alloc_pages_nodemask in BTF for fentry",
+		snprintf(why, len, "%sno allocator entry for fentry in BTF (__alloc_frozen_pages_noprof, __alloc_pages_noprof, __alloc_pages or __alloc_pages_nodemask)",
 			 o->lat_source == LATSRC_FENTRY ? "" :
 			 "no kmem:mm_page_alloc_latency tracepoint, and ");
 		return;

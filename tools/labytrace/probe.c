@@ -11,7 +11,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "gfp.h"
+#include "kbtf.h"
 #include "probe.h"
 
 #ifndef CAP_PERFMON
@@ -58,14 +58,6 @@ int probe_bpf(void)
 		return -errno;
 	close(fd);
 	return 0;
-}
-
-static bool has_tp(const struct btf *btf, const char *tp)
-{
-	char name[128];
-
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
 static int load_probe(enum bpf_prog_type type, enum bpf_attach_type attach,
@@ -156,10 +148,6 @@ static void probe_ctx(struct features *f)
 
 int probe_features(struct features *f)
 {
-	static const char *const funcs[] = {
-		"__alloc_pages_noprof", "__alloc_pages", "__alloc_pages_nodemask",
-	};
-	unsigned int i;
 	int id;
 
 	memset(f, 0, sizeof(*f));
@@ -167,18 +155,13 @@ int probe_features(struct features *f)
 	if (!f->btf)
 		return errno ? -errno : -ENOENT;
 
-	f->tp_latency = has_tp(f->btf, "mm_page_alloc_latency");
-	f->tp_page_alloc = has_tp(f->btf, "mm_page_alloc");
-	f->tp_acquire = has_tp(f->btf, "page_exclusive_acquire");
-	f->tp_transfer = has_tp(f->btf, "page_exclusive_transfer");
-	f->tp_release = has_tp(f->btf, "page_exclusive_release");
-	f->tp_violation = has_tp(f->btf, "page_exclusive_violation");
-	for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
-		if (btf__find_by_name_kind(f->btf, funcs[i], BTF_KIND_FUNC) > 0) {
-			f->alloc_func = funcs[i];
-			break;
-		}
-	}
+	f->tp_latency = kbtf_has_tp(f->btf, "mm_page_alloc_latency");
+	f->tp_page_alloc = kbtf_has_tp(f->btf, "mm_page_alloc");
+	f->tp_acquire = kbtf_has_tp(f->btf, "page_exclusive_acquire");
+	f->tp_transfer = kbtf_has_tp(f->btf, "page_exclusive_transfer");
+	f->tp_release = kbtf_has_tp(f->btf, "page_exclusive_release");
+	f->tp_violation = kbtf_has_tp(f->btf, "page_exclusive_violation");
+	f->alloc_func = kbtf_alloc_entry(f->btf);
 	f->fentry_err = -ENOENT;
 	id = btf__find_by_name_kind(f->btf, "page", BTF_KIND_STRUCT);
 	if (id > 0)
@@ -198,29 +181,4 @@ void probe_free(struct features *f)
 {
 	btf__free(f->btf);
 	f->btf = NULL;
-}
-
-bool probe_gfp(const struct btf *btf, struct gfp_table *t)
-{
-	unsigned int id, n = btf__type_cnt(btf), i;
-	const struct btf_type *type;
-	const struct btf_enum *e;
-	const char *name;
-
-	gfp_table_init(t);
-	for (id = 1; id < n; id++) {
-		type = btf__type_by_id(btf, id);
-		if (!btf_is_enum(type))
-			continue;
-		e = btf_enum(type);
-		name = btf__name_by_offset(btf, e->name_off);
-		if (!name || strncmp(name, "___GFP_", 7))
-			continue;
-		for (i = 0; i < btf_vlen(type); i++, e++)
-			gfp_table_add_bit(t, btf__name_by_offset(btf, e->name_off),
-					  e->val);
-		t->from_btf = t->nr > 0;
-		return t->from_btf;
-	}
-	return false;
 }

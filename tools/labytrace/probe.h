@@ -10,14 +10,13 @@
 #include <stddef.h>
 
 struct btf;
-struct gfp_table;
 
 struct features {
 	struct btf *btf;		/* vmlinux BTF */
 	bool tp_latency;		/* kmem:mm_page_alloc_latency */
 	bool tp_page_alloc;		/* kmem:mm_page_alloc */
 	bool tp_acquire, tp_transfer, tp_release, tp_violation;
-	const char *alloc_func;		/* fentry target, or NULL */
+	const char *alloc_func;		/* fentry target (kbtf_alloc_entry) */
 	int fentry_err;			/* 0, or -errno of the fentry probe */
 	bool ctx_ksym;			/* per-CPU preempt count loadable */
 	const char *ctx_why;		/* why not */
@@ -31,8 +30,6 @@ int probe_features(struct features *f);
 /* Sets and returns f->fentry_err: can an fentry program attach to alloc_func? */
 int probe_fentry_target(struct features *f);
 void probe_free(struct features *f);
-/* gfp names from BTF's ___GFP_*_BIT enumerators; false if there are none. */
-bool probe_gfp(const struct btf *btf, struct gfp_table *t);
 /* 0 if bpf() works at all here, else -errno. */
 int probe_bpf(void);
 

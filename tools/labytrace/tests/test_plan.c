@@ -9,7 +9,7 @@ static struct features stock(void)
 {
 	return (struct features){
 		.tp_page_alloc = true,
-		.alloc_func = "__alloc_pages_noprof",
+		.alloc_func = "__alloc_frozen_pages_noprof",
 		.fentry_err = -EPERM,
 		.ctx_why = "per-CPU symbols are not in /proc/kallsyms (CONFIG_KALLSYMS_ALL=n)",
 	};
@@ -44,7 +44,7 @@ static void test_stock_kernel(void **state)
 	assert_false(p.run[PLAN_LATENCY]);
 	assert_string_equal(p.why[PLAN_LATENCY],
 		"no kmem:mm_page_alloc_latency tracepoint, and fentry on "
-		"__alloc_pages_noprof refused (EPERM)");
+		"__alloc_frozen_pages_noprof refused (EPERM)");
 	assert_true(p.run[PLAN_FAILURES]);
 	assert_int_equal(p.fail, FAIL_PAGE_ALLOC_TP);
 	assert_string_equal(p.src[PLAN_FAILURES], "tracepoint kmem:mm_page_alloc");
@@ -68,13 +68,13 @@ static void test_stock_kernel_with_fentry(void **state)
 	f.fentry_err = 0;
 	assert_int_equal(plan_make(&o, &f, &p), 1);
 	assert_int_equal(p.lat, LAT_FENTRY);
-	assert_string_equal(p.src[PLAN_LATENCY], "fentry/fexit __alloc_pages_noprof");
+	assert_string_equal(p.src[PLAN_LATENCY], "fentry/fexit __alloc_frozen_pages_noprof");
 	/* failures were not asked for */
 	assert_int_equal(p.fail, FAIL_NONE);
 
 	f.alloc_func = NULL;
 	assert_int_equal(plan_make(&o, &f, &p), 0);
-	assert_non_null(strstr(p.why[PLAN_LATENCY], "no __alloc_pages_noprof"));
+	assert_non_null(strstr(p.why[PLAN_LATENCY], "no allocator entry for fentry in BTF"));
 	f = stock();
 	f.fentry_err = -524;
 	plan_make(&o, &f, &p);
