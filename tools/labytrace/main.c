@@ -9,6 +9,7 @@
  * summary.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,7 +39,6 @@
  * --json has every one.
  */
 #define PLAIN_EVENTS 5
-#define HELD_MAX 1000		/* leak suspects fetched per interval */
 
 struct app {
 	struct options opts;
@@ -56,7 +56,7 @@ struct app {
 	char recent[RECENT][96];
 	unsigned int nr_recent;
 	unsigned int plain_shown, plain_more[2];	/* this interval */
-	struct held_page held[HELD_MAX];
+	struct held_page held[HELD_TOP_MAX];
 	size_t nr_held;
 	unsigned long long start_ns;
 };
@@ -202,8 +202,7 @@ static void fetch_held(struct app *a, struct lt_snapshot *cur)
 	a->nr_held = 0;
 	if (!a->plan.run[PLAN_VIOLATIONS])
 		return;
-	a->nr_held = tracer_held(&a->tracer, cur, a->held,
-				 a->opts.held_top < HELD_MAX ? a->opts.held_top : HELD_MAX);
+	a->nr_held = tracer_held(&a->tracer, cur, a->held, a->opts.held_top);
 	for (i = 0; i < a->nr_held; i++)
 		fill_comm(a->held[i].h.comm, a->held[i].h.ctx, a->held[i].h.owner);
 }
@@ -237,9 +236,9 @@ static void report_tty(struct app *a, const struct lt_snapshot *d,
 
 	if (!f)
 		return;
-	fmt_time(&a->oc, d->ts_ns, t, sizeof(t));
-	fprintf(f, "labytrace %.8s  last %.1fs  %s%s%s Ctrl-C to end\n",
-		t + 11, ri->seconds,
+	fmt_clock(&a->oc, d->ts_ns, t, sizeof(t));
+	fprintf(f, "labytrace %s  last %.1fs  %s%s%s Ctrl-C to end\n",
+		t, ri->seconds,
 		a->plan.run[PLAN_LATENCY] ? "latency " : "",
 		a->plan.run[PLAN_FAILURES] ? "failures " : "",
 		a->plan.run[PLAN_VIOLATIONS] ? "violations " : "");
@@ -376,9 +375,14 @@ static int setup(struct app *a)
 		return EXIT_PRIVILEGE;
 	}
 	err = probe_features(&a->feat);
+	if (err == -ENOENT) {
+		note("the kernel has no BTF (%s: %s); CONFIG_DEBUG_INFO_BTF=y is needed",
+		     VMLINUX_BTF, strerror(-err));
+		return EXIT_NO_BTF;
+	}
 	if (err) {
-		note("the kernel has no BTF (/sys/kernel/btf/vmlinux: %s); CONFIG_DEBUG_INFO_BTF=y is needed",
-		     strerror(-err));
+		libbpf_strerror(err, why, sizeof(why));	/* libbpf's own errnos too */
+		note("cannot read the kernel's BTF (%s: %s)", VMLINUX_BTF, why);
 		return EXIT_NO_BTF;
 	}
 	err = probe_bpf();
@@ -422,6 +426,12 @@ static int setup(struct app *a)
 
 	err = tracer_start(&a->tracer, &a->opts, &a->feat, &a->plan, &a->gfp,
 			   handle_event, a, why, sizeof(why));
+	if (err && probe_module_btf_denied(&a->feat)) {
+		note("missing CAP_SYS_ADMIN: libbpf %u.%u searches module BTF for %s, which this kernel's vmlinux BTF lacks, and that needs CAP_SYS_ADMIN; run as root",
+		     libbpf_major_version(), libbpf_minor_version(),
+		     probe_module_btf_denied(&a->feat));
+		return EXIT_PRIVILEGE;
+	}
 	if (err) {
 		note("%s", why);
 		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
@@ -500,7 +510,7 @@ static int run(struct app *a)
 			continue;
 		}
 		wait = (end && end < next ? end : next) - now;
-		err = ring_buffer__poll(a->tracer.rb, (int)((wait + 999999) / 1000000));
+		err = ring_buffer__poll(a->tracer.rb, poll_timeout_ms(wait));
 		if (err < 0 && err != -EINTR) {
 			note("ring buffer: %s", strerror(-err));
 			return EXIT_ERROR;
@@ -516,10 +526,26 @@ static int run(struct app *a)
 		final_summary(a, &cur);
 	}
 	if (a->output_err && a->output_err != EPIPE) {
-		note("cannot write the output: %s", strerror(a->output_err));
+		note("cannot write to standard output: %s", strerror(a->output_err));
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
+}
+
+/* Open /dev/null on any of fds 0-2 that is closed; a mask of those. */
+static unsigned int std_fds(void)
+{
+	unsigned int closed = 0;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		closed |= 1U << fd;
+		/* The lowest free descriptor: this one. */
+		open("/dev/null", O_RDWR);
+	}
+	return closed;
 }
 
 int main(int argc, char **argv)
@@ -528,8 +554,18 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int ret;
 
+	/*
+	 * A closed stdout would be taken by the first descriptor libbpf
+	 * opens, and output would go to a BPF link: say so instead.
+	 */
+	if (std_fds() & 1 << STDOUT_FILENO) {
+		note("cannot write to standard output: it is closed");
+		return EXIT_ERROR;
+	}
 	options_init(&app.opts);
 	ret = options_parse(&app.opts, argc, argv, stdout, stderr);
+	if (ret == OPTIONS_WRITE_ERROR)
+		return EXIT_ERROR;
 	if (ret != OPTIONS_RUN)
 		return ret == OPTIONS_EXIT ? EXIT_OK : EXIT_USAGE;
 	verbose = app.opts.verbose;

@@ -5,6 +5,7 @@
  * every error is one line from us.
  */
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -24,8 +25,9 @@ static const char doc[] =
 "ownership violations, live.\n"
 "\n"
 "MODE is latency, failures or violations; without one, labytrace shows all "
-"that the running kernel supports.  It needs root (CAP_BPF and CAP_PERFMON) "
-"and a kernel with BTF.\n"
+"that the running kernel supports.  It needs root (CAP_BPF and CAP_PERFMON, "
+"or CAP_SYS_ADMIN where libbpf needs it; it says which) and a kernel with "
+"BTF.  Times are UTC.\n"
 "\v"
 "Examples:\n"
 "  labytrace                      all modes, live view, every second\n"
@@ -40,11 +42,11 @@ static const char doc[] =
 "\n"
 "Exit status:\n"
 "  0  success (Ctrl-C, SIGTERM or -d ends a run normally)\n"
-"  1  unexpected runtime error\n"
+"  1  runtime error (standard output closed or full, a map unreadable)\n"
 "  2  unknown option or bad value (a --prometheus FILE that exists must be\n"
 "     a regular file)\n"
-"  3  missing privilege: CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), or the\n"
-"     kernel refused bpf() (lockdown)\n"
+"  3  missing privilege: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN where\n"
+"     libbpf needs it (the line says which), or the kernel refused bpf()\n"
 "  4  the kernel has no BTF (/sys/kernel/btf/vmlinux)\n"
 "  5  the mode asked for cannot run on this kernel (missing tracepoints,\n"
 "     fentry refused, ...); the reason is printed\n";
@@ -86,7 +88,7 @@ static const struct argp_option argp_opts[] = {
 	{ "held-over", OPT_HELD_OVER, "DURATION", 0,
 	  "List pages held longer than DURATION as leak suspects (default 5s)", 3 },
 	{ "held-top", OPT_HELD_TOP, "N", 0,
-	  "Show at most N leak suspects per interval (default 10)", 3 },
+	  "Show at most N leak suspects per interval (default 10, at most 1000)", 3 },
 	{ NULL, 0, NULL, 0, "Other:", 4 },
 	{ "latency-source", OPT_LAT_SOURCE, "SRC", 0,
 	  "auto (default), tracepoint or fentry", 4 },
@@ -150,15 +152,26 @@ int parse_duration(const char *s, unsigned long long unit_ns,
 	return 0;
 }
 
-static int parse_uint(const char *s, unsigned long long max,
+/*
+ * Decimal digits only (a leading 0 is not octal: -p 010 is 10), or hex
+ * after "0x" when @hex: nothing before the number, not even a space, which
+ * strtoull() would skip and then accept a sign.
+ */
+static int parse_uint(const char *s, unsigned long long max, bool hex,
 		      unsigned long long *v)
 {
+	int base = 10;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+')
+	if (!s || !isdigit((unsigned char)*s))
 		return -1;
+	if (hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		if (!isxdigit((unsigned char)s[2]))
+			return -1;
+	}
 	errno = 0;
-	*v = strtoull(s, &end, 0);
+	*v = strtoull(s, &end, base);
 	if (errno || *end || *v > max)
 		return -1;
 	return 0;
@@ -247,19 +260,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->verbose = true;
 		break;
 	case 'p':
-		if (parse_uint(arg, INT_MAX, &v) || !v)
+		if (parse_uint(arg, INT_MAX, false, &v) || !v)
 			return bad(state, "bad value for %s: '%s' (a process ID)",
 				   "-p", arg);
 		o->pid = v;
 		break;
 	case 'C':
-		if (parse_uint(arg, 65535, &v))
+		if (parse_uint(arg, 65535, false, &v))
 			return bad(state, "bad value for %s: '%s' (a CPU number)",
 				   "-C", arg);
 		o->cpu = v;
 		break;
 	case OPT_ORDER:
-		if (parse_uint(arg, 63, &v))
+		if (parse_uint(arg, 63, false, &v))
 			return bad(state, "bad value for %s: '%s' (an order, 0-63)",
 				   "--order", arg);
 		o->order = v;
@@ -268,7 +281,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->gfp_class = gfp_class_parse(arg);
 		if (o->gfp_class >= 0)
 			break;
-		if (parse_uint(arg, ~0ULL, &v) || !v)
+		if (parse_uint(arg, ~0ULL, true, &v) || !v)
 			return bad(state, "bad value for %s: '%s' (atomic, nowait, kernel or a mask such as 0x820)",
 				   "--gfp", arg);
 		o->gfp_mask = v;
@@ -288,9 +301,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "--held-over", arg);
 		break;
 	case OPT_HELD_TOP:
-		if (parse_uint(arg, 100000, &v))
-			return bad(state, "bad value for %s: '%s' (a count)",
-				   "--held-top", arg);
+		if (parse_uint(arg, HELD_TOP_MAX, false, &v))
+			return bad(state, "bad value for %s: '%s' (a count, at most %d)",
+				   "--held-top", arg, HELD_TOP_MAX);
 		o->held_top = v;
 		break;
 	case OPT_LAT_SOURCE:
@@ -360,6 +373,12 @@ int options_parse(struct options *o, int argc, char **argv, FILE *out,
 	o->all_modes = true;
 	rc = argp_parse(&argp, argc, argv,
 			ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ps);
+	/* Help nobody could read is not a success (--help >/dev/full). */
+	if (ps.result == OPTIONS_EXIT && (fflush(out) || ferror(out))) {
+		fprintf(err, "labytrace: cannot write to standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return OPTIONS_WRITE_ERROR;
+	}
 	if (ps.result != OPTIONS_RUN)
 		return ps.result;
 	if (rc) {

@@ -55,7 +55,11 @@ enum {
 	OPTIONS_RUN = 0,	/* go on */
 	OPTIONS_EXIT = 1,	/* --help, --usage, --version printed */
 	OPTIONS_BAD = -1,	/* one line printed to @err */
+	OPTIONS_WRITE_ERROR = -2, /* help or version not written; one line to @err */
 };
+
+/* Leak suspects listed per interval, at most. */
+#define HELD_TOP_MAX 1000
 
 void options_init(struct options *o);
 /* Prints help to @out, errors to @err, never exits. */

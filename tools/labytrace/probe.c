@@ -26,16 +26,24 @@ static bool has_cap(const struct __user_cap_data_struct *d, int cap)
 	return d[cap / 32].effective & (1U << (cap % 32));
 }
 
-int probe_privileges(char *why, size_t len)
+static int capget(struct __user_cap_data_struct data[2])
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
-	struct __user_cap_data_struct data[2] = {};
-	bool bpf, perfmon;
 
-	if (syscall(SYS_capget, &hdr, data)) {
-		snprintf(why, len, "cannot read capabilities: %s", strerror(errno));
+	memset(data, 0, 2 * sizeof(data[0]));
+	return syscall(SYS_capget, &hdr, data) ? -errno : 0;
+}
+
+int probe_privileges(char *why, size_t len)
+{
+	struct __user_cap_data_struct data[2];
+	bool bpf, perfmon;
+	int err = capget(data);
+
+	if (err) {
+		snprintf(why, len, "cannot read capabilities: %s", strerror(-err));
 		return -EPERM;
 	}
 	if (has_cap(data, CAP_SYS_ADMIN))
@@ -151,9 +159,16 @@ int probe_features(struct features *f)
 	int id;
 
 	memset(f, 0, sizeof(*f));
-	f->btf = btf__load_vmlinux_btf();
+	/*
+	 * The kernel's own BTF, not a file in /boot that libbpf would also
+	 * try: tp_btf programs need the running kernel to have BTF.  Looked
+	 * at first, for a true errno (libbpf says ESRCH, "No such process").
+	 */
+	if (access(VMLINUX_BTF, R_OK))
+		return -errno;
+	f->btf = btf__parse(VMLINUX_BTF, NULL);
 	if (!f->btf)
-		return errno ? -errno : -ENOENT;
+		return errno && errno != ENOENT ? -errno : -EINVAL;
 
 	f->tp_latency = kbtf_has_tp(f->btf, "mm_page_alloc_latency");
 	f->tp_page_alloc = kbtf_has_tp(f->btf, "mm_page_alloc");
@@ -181,4 +196,29 @@ void probe_free(struct features *f)
 {
 	btf__free(f->btf);
 	f->btf = NULL;
+}
+
+/*
+ * The BPF object names both per-CPU preempt count symbols, weakly, and any
+ * kernel lacks one of them in vmlinux BTF (pcpu_hot before 6.2 and from
+ * 6.15, __preempt_count in between).  libbpf then looks for it in module
+ * BTF, and listing module BTF needs CAP_SYS_ADMIN: without it libbpf 1.1
+ * fails the whole load.  That symbol, if this is why; else NULL.
+ */
+const char *probe_module_btf_denied(const struct features *f)
+{
+	static const char *const syms[] = { "__preempt_count", "pcpu_hot" };
+	struct __user_cap_data_struct data[2];
+	const char *missing = NULL;
+	unsigned int i;
+	__u32 id;
+
+	if (!f->btf || capget(data) || has_cap(data, CAP_SYS_ADMIN))
+		return NULL;
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (btf__find_by_name_kind(f->btf, syms[i], BTF_KIND_VAR) <= 0)
+			missing = syms[i];
+	if (!missing || !bpf_btf_get_next_id(0, &id) || errno != EPERM)
+		return NULL;
+	return missing;
 }

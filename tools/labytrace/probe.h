@@ -25,12 +25,22 @@ struct features {
 
 /* 0, or -EPERM with the missing capabilities named in @why. */
 int probe_privileges(char *why, size_t len);
-/* Loads vmlinux BTF and fills @f; -errno if the kernel has no BTF. */
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+/*
+ * Loads vmlinux BTF and fills @f; -ENOENT if the kernel has no BTF, another
+ * -errno if it cannot be read.
+ */
 int probe_features(struct features *f);
 /* Sets and returns f->fentry_err: can an fentry program attach to alloc_func? */
 int probe_fentry_target(struct features *f);
 void probe_free(struct features *f);
 /* 0 if bpf() works at all here, else -errno. */
 int probe_bpf(void);
+/*
+ * After a failed load: the per-CPU symbol libbpf could not look for in
+ * module BTF for want of CAP_SYS_ADMIN, or NULL if that is not the cause.
+ */
+const char *probe_module_btf_denied(const struct features *f);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Snapshots, deltas and names shared by all output formats. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,4 +171,22 @@ int fmt_time(const struct out_ctx *c, unsigned long long mono_ns, char *buf,
 			tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 			tm.tm_hour, tm.tm_min, tm.tm_sec,
 			(real % 1000000000LL) / 1000000);
+}
+
+int fmt_clock(const struct out_ctx *c, unsigned long long mono_ns, char *buf,
+	      size_t len)
+{
+	char iso[40];
+
+	/* "2026-11-24T06:20:01.123Z" -> "06:20:01.123Z" */
+	if (fmt_time(c, mono_ns, iso, sizeof(iso)) < 12)
+		return snprintf(buf, len, "?");
+	return snprintf(buf, len, "%s", iso + 11);
+}
+
+int poll_timeout_ms(unsigned long long wait_ns)
+{
+	unsigned long long ms = wait_ns / 1000000 + !!(wait_ns % 1000000);
+
+	return ms < INT_MAX ? (int)ms : INT_MAX;
 }

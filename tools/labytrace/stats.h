@@ -82,6 +82,11 @@ const char *order_label(unsigned int order_slot, char *buf, size_t len);
 /* ISO 8601 UTC with milliseconds, from a CLOCK_MONOTONIC time. */
 int fmt_time(const struct out_ctx *c, unsigned long long mono_ns, char *buf,
 	     size_t len);
+/* The time of day of the same, "06:20:01.123Z", for the text views; "?" if unknown. */
+int fmt_clock(const struct out_ctx *c, unsigned long long mono_ns, char *buf,
+	      size_t len);
 double real_seconds(const struct out_ctx *c, unsigned long long mono_ns);
+/* @wait_ns as ring_buffer__poll()'s int of ms: rounded up, at most INT_MAX. */
+int poll_timeout_ms(unsigned long long wait_ns);
 
 #endif

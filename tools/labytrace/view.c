@@ -8,16 +8,6 @@
 #include "ksyms.h"
 #include "view.h"
 
-static void hhmmss(const struct out_ctx *c, unsigned long long ns, char *buf,
-		   size_t len)
-{
-	char iso[40];
-
-	/* "2026-11-24T06:20:01.123Z" -> "06:20:01.123" */
-	fmt_time(c, ns, iso, sizeof(iso));
-	snprintf(buf, len, "%.12s", strlen(iso) > 11 ? iso + 11 : iso);
-}
-
 static void safe_comm(const char *comm, char *out)
 {
 	int i;
@@ -44,7 +34,7 @@ void view_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 {
 	char t[16], comm[LT_COMM_LEN + 1], gfp[256], lat[16] = "";
 
-	hhmmss(c, e->ts_ns, t, sizeof(t));
+	fmt_clock(c, e->ts_ns, t, sizeof(t));
 	safe_comm(e->comm, comm);
 	gfp_format(c->gfp, e->gfp, gfp, sizeof(gfp));
 	if (e->latency_ns) {
@@ -104,7 +94,7 @@ void view_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 {
 	char t[16], owner[48], actor[48], pg[40];
 
-	hhmmss(c, e->ts_ns, t, sizeof(t));
+	fmt_clock(c, e->ts_ns, t, sizeof(t));
 	party(owner, sizeof(owner), e->owner_ctx, e->owner, e->owner_comm);
 	party(actor, sizeof(actor), e->actor_ctx, e->actor,
 	      e->actor_ctx == LT_TASK ? e->comm : NULL);

@@ -20,8 +20,9 @@ tmp=$(mktemp -d /tmp/labytrace-host-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 tests=(help bad_option bad_value failures_json failures_counts latency
-       violations all_modes not_root prometheus prometheus_not_regular sigterm
-       plain_text filters startup standin)
+       violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
+       prometheus prometheus_not_regular sigterm plain_text filters startup
+       standin)
 n=0
 failed=0
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
@@ -204,7 +205,71 @@ else
 	ok "not root # SKIP setpriv not installed"
 fi
 
-# 10. OpenMetrics file for node_exporter
+# 10. CAP_BPF and CAP_PERFMON alone, as --help says: labytrace runs, or
+# says in its last line which privilege is missing and why (libbpf 1.1
+# needs CAP_SYS_ADMIN to search module BTF for a per-CPU symbol that
+# vmlinux BTF lacks) with exit 3 -- never "the kernel refused".
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		--inh-caps=-all,+bpf,+perfmon --ambient-caps=+bpf,+perfmon \
+		"$lt" failures -d 0.5 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	last=$(tail -n1 "$tmp/err")
+	if [ $rc = 0 ] && clean_stderr "$tmp/err"; then
+		ok "CAP_BPF and CAP_PERFMON only: runs"
+	elif [ $rc = 3 ] && clean_stderr "$tmp/err" &&
+	     [[ $last == 'labytrace: missing CAP_SYS_ADMIN: libbpf '*' searches module BTF for '* ]]; then
+		ok "CAP_BPF and CAP_PERFMON only: exit 3, ${last#labytrace: }"
+	else
+		not_ok "CAP_BPF and CAP_PERFMON only: runs, or exit 3 naming what is missing" \
+			"rc=$rc" "$(cat "$tmp/err")"
+	fi
+else
+	ok "CAP_BPF and CAP_PERFMON only # SKIP setpriv not installed"
+fi
+
+# 11. no BTF (a tmpfs over /sys/kernel/btf, in a mount namespace of its
+# own), then BTF that does not parse: exit 4, one line with the true reason.
+unshare -m bash -c 'mount -t tmpfs none /sys/kernel/btf && exec "$0" failures -d 0.1' \
+	"$lt" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+cp "$tmp/err" "$tmp/err.none"
+unshare -m bash -c 'mount -t tmpfs none /sys/kernel/btf &&
+	echo garbage >/sys/kernel/btf/vmlinux && exec "$0" failures -d 0.1' \
+	"$lt" >"$tmp/out" 2>"$tmp/err"
+rc2=$?
+if [ $rc = 4 ] && [ $rc2 = 4 ] && [ "$(lines "$tmp/err.none")" = 1 ] &&
+   [ "$(lines "$tmp/err")" = 1 ] &&
+   grep -qx 'labytrace: the kernel has no BTF (/sys/kernel/btf/vmlinux: No such file or directory); CONFIG_DEBUG_INFO_BTF=y is needed' "$tmp/err.none" &&
+   grep -q "^labytrace: cannot read the kernel's BTF (/sys/kernel/btf/vmlinux: " "$tmp/err"; then
+	ok "no BTF, bad BTF: exit 4, one line each"
+else
+	not_ok "no BTF, bad BTF: exit 4, one line each" "rc=$rc rc2=$rc2" \
+		"$(cat "$tmp/err.none")" "$(cat "$tmp/err")"
+fi
+
+# 12. output that cannot be written is an error, --help and -V included:
+# exit 1 and one line, never a silent 0.
+bad=()
+for args in --help -V "failures -d 0.2"; do
+	# shellcheck disable=SC2086 # words
+	"$lt" $args >/dev/full 2>"$tmp/err"
+	rc=$?
+	[ $rc = 1 ] && [ "$(tail -n1 "$tmp/err")" = "labytrace: cannot write to standard output: No space left on device" ] ||
+		bad+=(">/dev/full $args: rc=$rc $(tail -n1 "$tmp/err")")
+	# shellcheck disable=SC2086
+	"$lt" $args >&- 2>"$tmp/err"
+	rc=$?
+	[ $rc = 1 ] && [ "$(cat "$tmp/err")" = "labytrace: cannot write to standard output: it is closed" ] ||
+		bad+=(">&- $args: rc=$rc $(tail -n1 "$tmp/err")")
+done
+if [ ${#bad[@]} = 0 ]; then
+	ok "stdout full or closed: exit 1 and one line, --help and -V too"
+else
+	not_ok "stdout full or closed: exit 1 and one line" "${bad[@]}"
+fi
+
+# 13. OpenMetrics file for node_exporter
 mkdir "$tmp/prom"
 run failures -d 2 -i 0.5 -j --prometheus "$tmp/prom/labytrace.prom"
 omc=$("$checkers/om_check" "$tmp/prom/labytrace.prom" 2>&1)
@@ -215,7 +280,7 @@ else
 	not_ok "--prometheus" "rc=$rc" "$omc" "$(ls -A "$tmp/prom")"
 fi
 
-# 11. --prometheus never replaces what is not a regular file: a device node
+# 14. --prometheus never replaces what is not a regular file: a device node
 # (a /dev/null of our own), a FIFO, a symbolic link.  Exit 2, one line, and
 # the node is still what it was.
 mknod "$tmp/null" c 1 3
@@ -238,7 +303,7 @@ else
 	not_ok "--prometheus refuses what is not a regular file" "${bad[@]}" "$(ls -lA "$tmp")"
 fi
 
-# 12. SIGTERM detaches and prints the final summary
+# 15. SIGTERM detaches and prints the final summary
 "$lt" failures -j >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 sleep 1.5
@@ -249,7 +314,7 @@ rc=$?
 crc=$?
 check "SIGTERM: exit 0 and a final summary" test $rc = 0 -a $crc = 0
 
-# 13. text when stdout is not a terminal: appended, no escape sequences
+# 16. text when stdout is not a terminal: appended, no escape sequences
 "$lt" failures -d 1.5 -i 0.5 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ $rc = 0 ] && grep -q '^SUMMARY over' "$tmp/out" &&
@@ -259,19 +324,19 @@ else
 	not_ok "plain text" "rc=$rc" "$(head -5 "$tmp/out")"
 fi
 
-# 14. in-kernel filters load and run
+# 17. in-kernel filters load and run
 run failures -d 0.5 -j -p $$ -C 0 --order 0 --gfp atomic
 "$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
 crc=$?
 check "filters -p -C --order --gfp: exit 0, valid NDJSON" test $rc = 0 -a $crc = 0
 
-# 15. start-up: exec to attached and back
+# 18. start-up: exec to attached and back
 start=$(date +%s%N)
 run failures -d 0.1 -j
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "start-up + 0.1 s run + exit in ${ms} ms" test $rc = 0 -a $ms -lt 3000
 
-# 16. the handlers this kernel has no attach point for, on stand-ins
+# 19. the handlers this kernel has no attach point for, on stand-ins
 "$checkers/standin_check" >"$tmp/out" 2>&1
 rc=$?
 if [ $rc = 0 ] && [ "$(tail -n1 "$tmp/out")" = ok ]; then

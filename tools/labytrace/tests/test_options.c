@@ -181,8 +181,71 @@ static void test_bad_input(void **state)
 	bad("bad value for --held-top: '1e9'", "--held-top", "1e9", NULL);
 	bad("bad value for --latency-source: 'kprobe'", "--latency-source", "kprobe", NULL);
 	bad("bad value for --prometheus: ''", "--prometheus", "", NULL);
+	/* numbers are decimal digits, nothing before them */
+	bad("bad value for --gfp: ' -1'", "--gfp", " -1", NULL);
+	bad("bad value for --gfp: ' 0x20'", "--gfp", " 0x20", NULL);
+	bad("bad value for -C: ' -0'", "-C", " -0", NULL);
+	bad("bad value for --order: ' 1'", "--order", " 1", NULL);
+	bad("bad value for -p: '\t42'", "-p", "\t42", NULL);
+	bad("bad value for -p: '0x10'", "-p", "0x10", NULL);
+	/* what is parsed is what is used: no silent cap */
+	bad("bad value for --held-top: '1001' (a count, at most 1000)",
+	    "--held-top", "1001", NULL);
 	bad("unknown mode 'everything'", "everything", NULL);
 	bad("only one mode may be given", "latency", "failures", NULL);
+}
+
+/* A leading 0 is not octal: -p 010 is process 10, not 8. */
+static void test_numbers_are_decimal(void **state)
+{
+	struct run r;
+
+	parse(&r, "-p", "010", "-C", "010", "--order", "010", "--held-top", "0100", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.pid, 10);
+	assert_int_equal(r.o.cpu, 10);
+	assert_int_equal(r.o.order, 10);
+	assert_int_equal(r.o.held_top, 100);
+	done(&r);
+	/* a gfp mask may be hex, and is never octal */
+	parse(&r, "--gfp", "0x820", NULL);
+	assert_int_equal(r.o.gfp_mask, 0x820);
+	done(&r);
+	parse(&r, "--gfp", "0200", NULL);
+	assert_int_equal(r.o.gfp_mask, 200);
+	done(&r);
+	parse(&r, "--held-top", "1000", NULL);
+	assert_int_equal(r.o.held_top, 1000);
+	done(&r);
+}
+
+/* --help or -V that cannot be written is an error, said on stderr. */
+static void test_help_write_error(void **state)
+{
+	static const char *const args[][2] = {
+		{ "--help", NULL }, { "-V", NULL }, { "--usage", NULL },
+	};
+	char *argv[3] = { "labytrace" };
+	struct options o;
+	struct mem err;
+	unsigned int i;
+	FILE *full;
+	char *e;
+
+	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		full = fopen("/dev/full", "w");
+		assert_non_null(full);
+		mem_open(&err);
+		argv[1] = (char *)args[i][0];
+		options_init(&o);
+		assert_int_equal(options_parse(&o, 2, argv, full, err.f),
+				 OPTIONS_WRITE_ERROR);
+		fclose(full);
+		e = mem_close(&err);
+		assert_string_equal(e, "labytrace: cannot write to standard output: "
+				       "No space left on device\n");
+		free(e);
+	}
 }
 
 static void test_help_and_version(void **state)
@@ -246,6 +309,8 @@ int main(void)
 		cmocka_unit_test(test_all_options),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_numbers_are_decimal),
+		cmocka_unit_test(test_help_write_error),
 		cmocka_unit_test(test_parse_duration),
 	};
 

@@ -106,6 +106,25 @@ static void test_time(void **state)
 	fmt_time(&c, 1234567890ULL, buf, sizeof(buf));
 	assert_string_equal(buf, "2023-11-14T22:13:21.234Z");
 	assert_true(real_seconds(&c, 500000000ULL) == 1700000000.5);
+	/* the text views' clock says UTC too */
+	fmt_clock(&c, 1234567890ULL, buf, sizeof(buf));
+	assert_string_equal(buf, "22:13:21.234Z");
+	c.mono_to_real_ns = -2000000000LL;
+	fmt_clock(&c, 1000000000ULL, buf, sizeof(buf));
+	assert_string_equal(buf, "?");
+}
+
+/* ring_buffer__poll() takes an int of ms: a long -i must not wrap negative. */
+static void test_poll_timeout(void **state)
+{
+	assert_int_equal(poll_timeout_ms(0), 0);
+	assert_int_equal(poll_timeout_ms(1), 1);
+	assert_int_equal(poll_timeout_ms(1000000), 1);
+	assert_int_equal(poll_timeout_ms(1000001), 2);
+	assert_int_equal(poll_timeout_ms(2147483647ULL * 1000000), 2147483647);
+	/* -i 720h: 2.6e9 ms */
+	assert_int_equal(poll_timeout_ms(720ULL * 3600 * 1000000000), 2147483647);
+	assert_int_equal(poll_timeout_ms(~0ULL), 2147483647);
 }
 
 int main(void)
@@ -116,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_held_sort),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_poll_timeout),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);

@@ -91,10 +91,12 @@ static void test_event_lines(void **state)
 		.type = LT_EV_FAILURE, .cpu = 127, .pid = 4194304,
 		.comm = "kworker/u256:99", .gfp = 0x140cca | 0x2000 | 0x10000,
 		.order = 9, .ctx = LT_SOFTIRQ, .latency_ns = 123456789,
+		.ts_ns = 1234567890ULL,
 	};
 	struct mem m;
 	char *out;
 
+	c.mono_to_real_ns = 1700000000LL * 1000000000LL;
 	mem_open(&m);
 	view_failure(m.f, &c, &e, false);
 	e.type = LT_EV_VIOLATION;
@@ -111,6 +113,9 @@ static void test_event_lines(void **state)
 	assert_width(out, 80);
 	assert_non_null(strstr(out, "owner's allocation stack: unknown (acquired before"));
 	assert_non_null(strstr(out, "transfer denied pfn 0xfffffff"));
+	/* times say they are UTC, as the JSON's do */
+	assert_int_equal(strncmp(out, "  22:13:21.234Z cpu127 ", 23), 0);
+	assert_non_null(strstr(out, "\nVIOLATION 22:13:21.234Z transfer"));
 	free(out);
 }
 
