@@ -37,6 +37,14 @@ const volatile int targ_ctx = -1;
 const volatile __u64 targ_gfp_mask;
 const volatile bool targ_exclusive;
 
+/*
+ * [start, end) of the interrupt entry text (__irqentry_text_*), set when
+ * kallsyms shows it: a stack is cut after the frame there, since what the
+ * interrupt interrupted says nothing about who allocated.  0: not cut.
+ */
+const volatile __u64 irqentry_start;
+const volatile __u64 irqentry_end;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LT_NR_KEYS);
@@ -79,22 +87,44 @@ struct {
 	__uint(max_entries, LT_RINGBUF_SIZE);
 } events SEC(".maps");
 
-/* Exclusive pages owned now, keyed by struct page *. */
+/*
+ * Exclusive pages owned now, keyed by struct page *.  Preallocated (user
+ * space sizes it, --held-max): an update then never allocates, so it cannot
+ * fail in hardirq, where a BPF_F_NO_PREALLOC map's per-CPU cache runs dry
+ * after a few dozen inserts and is refilled only by an irq_work.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, LT_MAX_HELD);
+	__uint(max_entries, LT_HELD_DEFAULT);
 	__type(key, __u64);
 	__type(value, struct lt_held);
 } held SEC(".maps");
 
-/* Owners' allocation stacks; identical stacks share one id. */
+/*
+ * Stacks, each kept once under its key (lt_stack_key_step()).  Not a
+ * STACK_TRACE map: that one keeps one stack per hash bucket and refuses a
+ * second stack that lands in a taken bucket, so stacks were lost long
+ * before the map was full.  Preallocated, like held.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, LT_MAX_STACKIDS);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, LT_MAX_STACK * sizeof(__u64));
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LT_MAX_STACKS);
+	__type(key, __u64);
+	__type(value, struct lt_stack);
 } stacks SEC(".maps");
+
+/*
+ * Where a stack is walked before it is kept: per CPU, one slot per
+ * program that walks one (a program does not nest on itself).
+ */
+enum { LT_SCRATCH_ACQUIRE, LT_SCRATCH_FAILURE, LT_NR_SCRATCH };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_SCRATCH);
+	__type(key, __u32);
+	__type(value, struct lt_stack);
+} scratch SEC(".maps");
 
 /* fentry timestamps, for latency on kernels without mm_page_alloc_latency. */
 struct {
@@ -157,6 +187,49 @@ static __always_inline bool alloc_filtered(unsigned int order, __u64 gfp,
 	if (targ_exclusive && !excl)
 		return true;
 	return false;
+}
+
+/*
+ * This program's kernel stack, cut after the interrupt entry, kept once in
+ * stacks: its key, or 0 if it could not be kept (the table is full, or the
+ * walk failed).
+ */
+static __always_inline __u64 stack_keep(void *ctx, __u32 slot)
+{
+	__u64 key = LT_STACK_KEY_SEED, ip;
+	struct lt_stack *st, *old;
+	bool cut = false;
+	long err;
+	int i;
+
+	st = bpf_map_lookup_elem(&scratch, &slot);
+	if (!st)
+		return 0;
+	/* Frames past the last are zeroed. */
+	if (bpf_get_stack(ctx, st->ip, sizeof(st->ip), 0) <= 0)
+		return 0;
+	for (i = 0; i < LT_MAX_STACK; i++) {
+		ip = st->ip[i];
+		if (cut)
+			st->ip[i] = ip = 0;
+		else if (ip >= irqentry_start && ip < irqentry_end)
+			cut = true;
+		key = lt_stack_key_step(key, ip);
+	}
+	key |= !key;
+	err = bpf_map_update_elem(&stacks, &key, st, BPF_NOEXIST);
+	if (!err)
+		return key;
+	if (err != -17 /* EEXIST */)
+		return 0;
+	/* Kept already, or another stack has the key: then this one is not. */
+	old = bpf_map_lookup_elem(&stacks, &key);
+	if (!old)
+		return 0;
+	for (i = 0; i < LT_MAX_STACK; i++)
+		if (old->ip[i] != st->ip[i])
+			return 0;
+	return key;
 }
 
 /* Common part of both ring buffer records; the rest is zeroed. */
@@ -371,27 +444,40 @@ static __always_inline bool pe_filtered(unsigned int order, int owner,
 	return false;
 }
 
+/* Track @page as owned, as @h says; counted when the table is full. */
+static __always_inline void held_track(__u64 page, const struct lt_held *h)
+{
+	if (bpf_map_update_elem(&held, &page, h, BPF_ANY))
+		stat_inc(LT_STAT_ACQUIRE_UNTRACKED);
+}
+
+/* What held records of an acquire: when, who, and the owner's stack. */
+static __always_inline void held_init(void *ctx, struct lt_held *h,
+				      unsigned int order, gfp_t gfp, int owner,
+				      int owner_ctx)
+{
+	__builtin_memset(h, 0, sizeof(*h));
+	h->since_ns = bpf_ktime_get_ns();
+	h->gfp = gfp;
+	h->owner = owner;
+	h->ctx = pe_ctx(owner_ctx);
+	h->order = order;
+	h->stack = stack_keep(ctx, LT_SCRATCH_ACQUIRE);
+	if (!h->stack)
+		stat_inc(LT_STAT_STACK_UNRECORDED);
+	if (h->ctx == LT_TASK)
+		bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
 static __always_inline int on_acquire(void *ctx, struct page *page,
 				      unsigned int order, gfp_t gfp, int owner,
 				      int owner_ctx)
 {
-	__u64 key = (__u64)page;
-	struct lt_held h = {
-		.since_ns = bpf_ktime_get_ns(),
-		.gfp = gfp,
-		.owner = owner,
-		.ctx = pe_ctx(owner_ctx),
-		.order = order,
-	};
+	struct lt_held h;
 
 	stat_inc(LT_STAT_ACQUIRE);
-	h.stackid = bpf_get_stackid(ctx, &stacks, 0);
-	if (h.stackid < 0)
-		stat_inc(LT_STAT_STACKID_ERR);
-	if (h.ctx == LT_TASK)
-		bpf_get_current_comm(h.comm, sizeof(h.comm));
-	if (bpf_map_update_elem(&held, &key, &h, BPF_ANY))
-		stat_inc(LT_STAT_HELD_FULL);
+	held_init(ctx, &h, order, gfp, owner, owner_ctx);
+	held_track((__u64)page, &h);
 	return 0;
 }
 
@@ -458,11 +544,10 @@ static __always_inline int on_violation(void *ctx, struct page *page,
 	e->actor_ctx = actx;
 	e->kind = k;
 	e->denied = denied;
-	e->owner_stackid = -1;
 	h = bpf_map_lookup_elem(&held, &key);
 	if (h) {
 		e->owner_known = 1;
-		e->owner_stackid = h->stackid;
+		e->owner_stack = h->stack;
 		e->owner_since_ns = h->since_ns;
 		e->gfp = h->gfp;
 		__builtin_memcpy(e->owner_comm, h->comm, sizeof(e->owner_comm));

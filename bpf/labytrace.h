@@ -28,8 +28,13 @@
 #define LT_MAX_STACK	32	/* frames kept per stack */
 #define LT_COMM_LEN	16
 #define LT_NR_KINDS	5	/* enum page_exclusive_violation */
-#define LT_MAX_HELD	262144	/* exclusive pages tracked at once */
-#define LT_MAX_STACKIDS	16384	/* distinct owner allocation stacks */
+/*
+ * Exclusive pages tracked at once, by default (--held-max): 2^19, for the
+ * 500,000 pages a 100 Gbit/s NIC's rings can hold.  Preallocated.
+ */
+#define LT_HELD_DEFAULT	(512 * 1024)
+#define LT_HELD_LIMIT	(16 * 1024 * 1024)	/* largest --held-max */
+#define LT_MAX_STACKS	16384	/* distinct stacks kept */
 #define LT_RINGBUF_SIZE	(1024 * 1024)
 #define LT_CALIB_MAX	64	/* struct page * kept while calibrating */
 
@@ -65,8 +70,8 @@ enum lt_stat {
 	LT_STAT_RELEASE,		/* page_exclusive_release seen */
 	LT_STAT_TRANSFER,		/* page_exclusive_transfer seen */
 	LT_STAT_RELEASE_UNTRACKED,	/* release of a page acquired before we started */
-	LT_STAT_HELD_FULL,		/* acquire not tracked: held table full */
-	LT_STAT_STACKID_ERR,		/* owner stack not recorded */
+	LT_STAT_ACQUIRE_UNTRACKED,	/* acquire not tracked: --held-max reached */
+	LT_STAT_STACK_UNRECORDED,	/* owner stack not kept: stack table full */
 	LT_NR_STATS,
 };
 
@@ -107,7 +112,7 @@ struct lt_event {
 	unsigned int actor_ctx;
 	unsigned int kind;		/* enum lt_kind */
 	unsigned int denied;
-	int owner_stackid;		/* < 0: owner's stack unknown */
+	unsigned long long owner_stack;	/* key in stacks; 0: unknown */
 	unsigned int owner_known;	/* the acquire was seen */
 	unsigned long long owner_since_ns;
 	char owner_comm[LT_COMM_LEN];
@@ -116,15 +121,20 @@ struct lt_event {
 	unsigned long long stack[LT_MAX_STACK];
 };
 
-/* Value of the held-pages table, keyed by struct page *. */
+/* Value of the held-pages table, keyed by struct page *: 48 bytes. */
 struct lt_held {
 	unsigned long long since_ns;	/* CLOCK_MONOTONIC at acquire */
-	unsigned long long gfp;
+	unsigned long long stack;	/* key in stacks; 0: unknown */
+	unsigned int gfp;		/* gfp_t */
 	int owner;
-	unsigned int ctx;
-	unsigned int order;
-	int stackid;
+	unsigned short ctx;
+	unsigned short order;
 	char comm[LT_COMM_LEN];
+};
+
+/* A kernel stack, innermost frame first; zeros after the last frame. */
+struct lt_stack {
+	unsigned long long ip[LT_MAX_STACK];
 };
 
 /* Start of an allocation, for fentry/fexit latency on stock kernels. */
@@ -134,6 +144,19 @@ struct lt_start {
 	unsigned int order;
 	unsigned int ctx;
 };
+
+/*
+ * The key of a stack in the stacks table: FNV-1a over its frames, never 0
+ * (0 is "no stack").  Two stacks with one key are told apart by comparing
+ * them, and the second is not kept.
+ */
+__LT_INLINE unsigned long long lt_stack_key_step(unsigned long long h,
+						 unsigned long long ip)
+{
+	return (h ^ ip) * 0x100000001b3ULL;
+}
+
+#define LT_STACK_KEY_SEED 0xcbf29ce484222325ULL
 
 __LT_INLINE unsigned int lt_order_slot(unsigned int order)
 {

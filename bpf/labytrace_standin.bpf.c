@@ -7,8 +7,9 @@
  *
  * Every page allocation by standin_check acquires its page for it, and
  * every free by it releases it; one free in 16 is first reported as a
- * violation, as if by softirq on CPU 1.  The real programs stay in the
- * object, not loaded.
+ * violation, as if by softirq on CPU 1.  standin_fill, run by
+ * BPF_PROG_TEST_RUN, acquires fill_n made-up pages at once, to fill the
+ * held table.  The real programs stay in the object, not loaded.
  */
 #include "labytrace.bpf.c"
 
@@ -59,4 +60,24 @@ SEC("tp_btf/mm_page_alloc")
 int BPF_PROG(standin_exit, struct page *page)
 {
 	return on_exit(ctx, page, false);
+}
+
+/* fill_n pages from fill_base on, 64 bytes apart, as struct page * do. */
+__u64 fill_base;
+__u32 fill_n;
+
+static int fill_one(__u64 i, void *h)
+{
+	held_track(fill_base + i * 64, h);
+	return 0;
+}
+
+SEC("raw_tp")
+int BPF_PROG(standin_fill)
+{
+	struct lt_held h;
+
+	held_init(ctx, &h, 0, 0, bpf_get_current_pid_tgid() >> 32, 0);
+	bpf_loop(fill_n, fill_one, &h, 0);
+	return 0;
 }

@@ -275,8 +275,8 @@ static json_object *lost_obj(const struct lt_snapshot *d)
 	add(o, "bpf_recursion_misses", u64(d->bpf_misses));
 	add(o, "latency_unmatched", u64(d->stats[LT_STAT_LAT_UNMATCHED]));
 	add(o, "latency_table_full", u64(d->stats[LT_STAT_LAT_START_FULL]));
-	add(o, "held_table_full", u64(d->stats[LT_STAT_HELD_FULL]));
-	add(o, "stackid_errors", u64(d->stats[LT_STAT_STACKID_ERR]));
+	add(o, "acquire_untracked", u64(d->stats[LT_STAT_ACQUIRE_UNTRACKED]));
+	add(o, "stack_unrecorded", u64(d->stats[LT_STAT_STACK_UNRECORDED]));
 	return o;
 }
 

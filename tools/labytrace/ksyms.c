@@ -244,3 +244,29 @@ int ksyms_skip_tracing(const struct ksyms *ks, const unsigned long long *ip,
 			first = i + 1;
 	return first < nr ? first : 0;
 }
+
+int ksyms_addrs(const char *path, const char *const *names, int n,
+		unsigned long long *addrs)
+{
+	char line[512], name[256];
+	unsigned long long addr;
+	int i, found = 0;
+	FILE *f = fopen(path, "re");
+
+	for (i = 0; i < n; i++)
+		addrs[i] = 0;
+	if (!f)
+		return -errno;
+	while (found < n && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %*c %255s", &addr, name) != 2)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!addrs[i] && !strcmp(name, names[i])) {
+				addrs[i] = addr;
+				found += addr != 0;
+			}
+		}
+	}
+	fclose(f);
+	return found;
+}

@@ -39,4 +39,12 @@ int ksyms_format(const struct ksyms *ks, unsigned long long addr, char *buf,
 int ksyms_skip_tracing(const struct ksyms *ks, const unsigned long long *ip,
 		       int nr);
 
+/*
+ * The addresses of @n symbols by name, read in one pass without keeping the
+ * table; 0 for one not found or hidden (kptr_restrict).  Returns how many
+ * were found, or -errno.
+ */
+int ksyms_addrs(const char *path, const char *const *names, int n,
+		unsigned long long *addrs);
+
 #endif

@@ -171,7 +171,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	memcpy(&e, data, sizeof(e));
 	want_ksyms(a);
 	if (e.type == LT_EV_VIOLATION) {
-		odepth = tracer_stack(&a->tracer, e.owner_stackid, ostack);
+		odepth = tracer_stack(&a->tracer, e.owner_stack, ostack);
 		fill_comm(e.owner_comm, e.owner_ctx, e.owner);
 	}
 
@@ -219,7 +219,7 @@ static void report_json(struct app *a, const struct lt_snapshot *d,
 	if (a->nr_held)
 		want_ksyms(a);
 	for (i = 0; i < a->nr_held; i++) {
-		depth = tracer_stack(&a->tracer, a->held[i].h.stackid, ip);
+		depth = tracer_stack(&a->tracer, a->held[i].h.stack, ip);
 		json_held(stdout, &a->oc, &a->held[i], ip, depth);
 	}
 	json_lost(stdout, &a->oc, d);

@@ -174,8 +174,8 @@ static void lost(FILE *f, const struct lt_snapshot *s)
 		{ "ringbuf_full_violation", LT_STAT_RB_FULL_VIOLATION },
 		{ "latency_unmatched", LT_STAT_LAT_UNMATCHED },
 		{ "latency_table_full", LT_STAT_LAT_START_FULL },
-		{ "held_table_full", LT_STAT_HELD_FULL },
-		{ "stackid_errors", LT_STAT_STACKID_ERR },
+		{ "acquire_untracked", LT_STAT_ACQUIRE_UNTRACKED },
+		{ "stack_unrecorded", LT_STAT_STACK_UNRECORDED },
 	};
 	unsigned int i;
 

@@ -61,6 +61,7 @@ enum {
 	OPT_EXCLUSIVE,
 	OPT_HELD_OVER,
 	OPT_HELD_TOP,
+	OPT_HELD_MAX,
 	OPT_LAT_SOURCE,
 	OPT_USAGE,
 };
@@ -89,6 +90,9 @@ static const struct argp_option argp_opts[] = {
 	  "List pages held longer than DURATION as leak suspects (default 5s)", 3 },
 	{ "held-top", OPT_HELD_TOP, "N", 0,
 	  "Show at most N leak suspects per interval (default 10, at most 1000)", 3 },
+	{ "held-max", OPT_HELD_MAX, "N", 0,
+	  "Track up to N exclusive pages at once (default 524288: 60 MiB of "
+	  "kernel memory, about 120 bytes a page, taken at start)", 3 },
 	{ NULL, 0, NULL, 0, "Other:", 4 },
 	{ "latency-source", OPT_LAT_SOURCE, "SRC", 0,
 	  "auto (default), tracepoint or fentry", 4 },
@@ -114,6 +118,7 @@ void options_init(struct options *o)
 	o->ctx = -1;
 	o->held_over_ns = 5000000000ULL;
 	o->held_top = 10;
+	o->held_max = LT_HELD_DEFAULT;
 }
 
 int parse_duration(const char *s, unsigned long long unit_ns,
@@ -305,6 +310,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return bad(state, "bad value for %s: '%s' (a count, at most %d)",
 				   "--held-top", arg, HELD_TOP_MAX);
 		o->held_top = v;
+		break;
+	case OPT_HELD_MAX:
+		if (parse_uint(arg, LT_HELD_LIMIT, false, &v) || !v)
+			return bad(state, "bad value for %s: '%s' (pages, 1 to %d)",
+				   "--held-max", arg, LT_HELD_LIMIT);
+		o->held_max = v;
 		break;
 	case OPT_LAT_SOURCE:
 		if (!strcmp(arg, "auto"))

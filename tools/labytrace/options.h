@@ -47,6 +47,7 @@ struct options {
 	/* violations */
 	unsigned long long held_over_ns;
 	unsigned int held_top;
+	unsigned int held_max;		/* exclusive pages tracked at once */
 	enum lat_source lat_source;
 	bool verbose;
 };

@@ -67,8 +67,8 @@ unsigned long long snapshot_lost(const struct lt_snapshot *s)
 	       s->stats[LT_STAT_RB_FULL_VIOLATION] +
 	       s->stats[LT_STAT_LAT_UNMATCHED] +
 	       s->stats[LT_STAT_LAT_START_FULL] +
-	       s->stats[LT_STAT_HELD_FULL] +
-	       s->stats[LT_STAT_STACKID_ERR] + s->bpf_misses;
+	       s->stats[LT_STAT_ACQUIRE_UNTRACKED] +
+	       s->stats[LT_STAT_STACK_UNRECORDED] + s->bpf_misses;
 }
 
 int snapshot_class_rates(const struct lt_snapshot *s, struct class_rate *out,

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "gfp.h"
+#include "ksyms.h"
 #include "labytrace.skel.h"
 #include "pfn.h"
 #include "trace.h"
@@ -32,6 +33,24 @@ static void set_filters(struct labytrace_bpf *skel, const struct options *o,
 	ro->targ_gfp_mask = o->gfp_mask;
 	ro->targ_ctx = o->ctx;
 	ro->targ_exclusive = o->exclusive;
+}
+
+/*
+ * Stacks are cut after the interrupt entry, when kallsyms shows where it
+ * is: otherwise every place an interrupt lands would make a new stack.
+ */
+static void set_irqentry(struct labytrace_bpf *skel)
+{
+	static const char *const names[] = {
+		"__irqentry_text_start", "__irqentry_text_end",
+	};
+	unsigned long long addrs[2];
+
+	if (ksyms_addrs("/proc/kallsyms", names, 2, addrs) == 2 &&
+	    addrs[0] < addrs[1]) {
+		skel->rodata->irqentry_start = addrs[0];
+		skel->rodata->irqentry_end = addrs[1];
+	}
 }
 
 static void load(struct bpf_program *prog)
@@ -96,6 +115,7 @@ static void shrink_maps(struct labytrace_bpf *skel, const struct plan *p)
 		bpf_map__set_max_entries(skel->maps.violations, 1);
 		bpf_map__set_max_entries(skel->maps.held, 1);
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
+		bpf_map__set_max_entries(skel->maps.scratch, 1);
 	}
 }
 
@@ -126,6 +146,10 @@ int tracer_start(struct tracer *t, const struct options *o,
 		return err;
 	}
 	set_filters(t->skel, o, p, gfp);
+	if (p->run[PLAN_VIOLATIONS]) {
+		set_irqentry(t->skel);
+		bpf_map__set_max_entries(t->skel->maps.held, o->held_max);
+	}
 	err = choose_programs(t->skel, p, f);
 	if (err) {
 		snprintf(why, len, "cannot set the fentry target %s: %s",
@@ -368,18 +392,16 @@ size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 	return n;
 }
 
-int tracer_stack(struct tracer *t, int stackid, unsigned long long *ip)
+int tracer_stack(struct tracer *t, unsigned long long key,
+		 unsigned long long *ip)
 {
-	__u32 id = stackid;
+	struct lt_stack st;
 	int depth;
 
-	if (stackid < 0)
+	if (!key || bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stacks), &key, &st))
 		return 0;
-	memset(ip, 0, LT_MAX_STACK * sizeof(*ip));
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stacks), &id, ip))
-		return 0;
-	for (depth = 0; depth < LT_MAX_STACK && ip[depth]; depth++)
-		;
+	for (depth = 0; depth < LT_MAX_STACK && st.ip[depth]; depth++)
+		ip[depth] = st.ip[depth];
 	return depth;
 }
 

@@ -43,8 +43,9 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s);
  */
 size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 		   struct held_page *out, size_t max);
-/* An owner's allocation stack; returns its depth (0 if unknown). */
-int tracer_stack(struct tracer *t, int stackid, unsigned long long *ip);
+/* A stack kept in the kernel, by key; returns its depth (0 if unknown). */
+int tracer_stack(struct tracer *t, unsigned long long key,
+		 unsigned long long *ip);
 /* Detach every program, so that counts stop moving. */
 void tracer_detach(struct tracer *t);
 void tracer_stop(struct tracer *t);

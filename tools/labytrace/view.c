@@ -238,14 +238,15 @@ static void lost_line(FILE *f, const struct lt_snapshot *d)
 {
 	fprintf(f, "LOST    %llu\n", snapshot_lost(d));
 	if (snapshot_lost(d))
-		fprintf(f, "        ring buffer full %llu, bpf recursion %llu, unmatched %llu,\n"
-			   "        tables full %llu, stacks not recorded %llu\n",
+		fprintf(f, "        ring buffer full %llu, bpf recursion %llu,\n"
+			   "        latency unmatched %llu, latency table full %llu,\n"
+			   "        acquires untracked %llu, stacks unrecorded %llu\n",
 			d->stats[LT_STAT_RB_FULL_FAILURE] +
 			d->stats[LT_STAT_RB_FULL_VIOLATION], d->bpf_misses,
 			d->stats[LT_STAT_LAT_UNMATCHED],
-			d->stats[LT_STAT_LAT_START_FULL] +
-			d->stats[LT_STAT_HELD_FULL],
-			d->stats[LT_STAT_STACKID_ERR]);
+			d->stats[LT_STAT_LAT_START_FULL],
+			d->stats[LT_STAT_ACQUIRE_UNTRACKED],
+			d->stats[LT_STAT_STACK_UNRECORDED]);
 }
 
 void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,

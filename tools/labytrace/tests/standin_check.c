@@ -27,8 +27,7 @@ static int stacks_fd;
 static int on_event(void *ctx, void *data, size_t size)
 {
 	const struct lt_event *e = data;
-	unsigned long long ip[LT_MAX_STACK] = {};
-	__u32 id;
+	struct lt_stack st;
 
 	if (e->type != LT_EV_VIOLATION)
 		return 0;
@@ -36,10 +35,63 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (!e->owner_known)
 		return 0;
 	owner_known++;
-	id = e->owner_stackid;
-	if (e->owner_stackid >= 0 && !bpf_map_lookup_elem(stacks_fd, &id, ip) && ip[0])
+	if (e->owner_stack && !bpf_map_lookup_elem(stacks_fd, &e->owner_stack, &st) &&
+	    st.ip[0])
 		owner_stacks++;
 	return 0;
+}
+
+/* Entries in the held table, read in batches. */
+static long held_count(int fd)
+{
+	static __u64 keys[4096];
+	static struct lt_held vals[4096];
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u64 batch, *in = NULL;
+	long n = 0;
+	__u32 count;
+	int err;
+
+	do {
+		count = 4096;
+		err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, &opts);
+		if (err && errno != ENOENT)
+			return -1;
+		n += count;
+		in = &batch;
+	} while (!err);
+	return n;
+}
+
+/* The kernel memory a map takes, as /proc/self/fdinfo says (memlock). */
+static long long map_memory(int fd)
+{
+	char path[64], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* standin_fill: @n more made-up pages acquired at once, from @base on. */
+static int fill(struct labytrace_standin_bpf *skel, __u64 base, __u32 n)
+{
+	__u64 args[1] = {};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args,
+		    .ctx_size_in = sizeof(args));
+
+	skel->bss->fill_base = base;
+	skel->bss->fill_n = n;
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.standin_fill), &opts))
+		return -errno;
+	return opts.retval;
 }
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -102,8 +154,8 @@ int main(void)
 	struct bpf_program *prog;
 	struct ring_buffer *rb = NULL;
 	unsigned long long st[LT_NR_STATS], viol = 0, hold = 0, lat = 0, held = 0;
-	unsigned long long made;
-	__u64 key, next, *prev = NULL;
+	unsigned long long made, untracked;
+	long cap, before, filled;
 	__u32 k;
 	int err = 0;
 
@@ -121,6 +173,7 @@ int main(void)
 	skel->rodata->want_latency = true;
 	skel->rodata->gfp_direct_reclaim = 0x400;
 	skel->rodata->gfp_high = 0x20;
+	bpf_program__set_autoattach(skel->progs.standin_fill, false);
 	if (labytrace_standin_bpf__load(skel) || labytrace_standin_bpf__attach(skel)) {
 		printf("error: cannot load or attach the stand-ins: %s\n", strerror(errno));
 		err = 3;
@@ -143,11 +196,7 @@ int main(void)
 		hold += sum(skel->maps.hold, k, 1);
 	for (k = 0; k < LT_NR_KEYS; k++)
 		lat += sum(skel->maps.latency, k, 1);
-	while (!bpf_map_get_next_key(bpf_map__fd(skel->maps.held), prev, &next)) {
-		held++;
-		key = next;
-		prev = &key;
-	}
+	held = held_count(bpf_map__fd(skel->maps.held));
 	printf("acquired %llu released %llu (untracked %llu) held %llu\n",
 	       st[LT_STAT_ACQUIRE], st[LT_STAT_RELEASE],
 	       st[LT_STAT_RELEASE_UNTRACKED], held);
@@ -155,9 +204,9 @@ int main(void)
 	       "owner known %ld, owner stack %ld\n",
 	       made, viol, delivered, st[LT_STAT_RB_FULL_VIOLATION], owner_known,
 	       owner_stacks);
-	printf("latency samples %llu unmatched %llu, stack errors %llu, held table full %llu\n",
-	       lat, st[LT_STAT_LAT_UNMATCHED], st[LT_STAT_STACKID_ERR],
-	       st[LT_STAT_HELD_FULL]);
+	printf("latency samples %llu unmatched %llu, stacks unrecorded %llu, acquires untracked %llu\n",
+	       lat, st[LT_STAT_LAT_UNMATCHED], st[LT_STAT_STACK_UNRECORDED],
+	       st[LT_STAT_ACQUIRE_UNTRACKED]);
 
 	/* this process faulted in 8 x 4096 pages and freed them */
 	CHECK(st[LT_STAT_ACQUIRE] >= 8 * 4096);
@@ -170,7 +219,29 @@ int main(void)
 	CHECK(delivered + st[LT_STAT_RB_FULL_VIOLATION] == made);
 	CHECK(owner_known > 0 && owner_stacks == owner_known);
 	CHECK(lat > 0);
-	CHECK(st[LT_STAT_HELD_FULL] == 0 && st[LT_STAT_STACKID_ERR] == 0);
+	CHECK(st[LT_STAT_ACQUIRE_UNTRACKED] == 0 && st[LT_STAT_STACK_UNRECORDED] == 0);
+
+	/*
+	 * The held table at its default size holds 500,000 pages at once
+	 * with nothing lost, and counts exactly what it cannot hold.
+	 */
+	cap = bpf_map__max_entries(skel->maps.held);
+	before = held_count(bpf_map__fd(skel->maps.held));
+	CHECK(cap >= 500000 && before >= 0 && before + 500000 <= cap);
+	CHECK(!fill(skel, 0xffff000000000000ULL, 500000));
+	filled = held_count(bpf_map__fd(skel->maps.held));
+	untracked = sum(skel->maps.stats, LT_STAT_ACQUIRE_UNTRACKED, 0);
+	printf("held table: %ld pages at most, %lld bytes of kernel memory; "
+	       "500000 acquired at once: %ld held, %llu untracked\n",
+	       cap, map_memory(bpf_map__fd(skel->maps.held)), filled - before,
+	       untracked);
+	CHECK(filled == before + 500000 && untracked == 0);
+	CHECK(!fill(skel, 0xfffe000000000000ULL, cap - filled + 1000));
+	untracked = sum(skel->maps.stats, LT_STAT_ACQUIRE_UNTRACKED, 0);
+	printf("%ld more: table full at %ld, %llu untracked, counted\n",
+	       cap - filled + 1000, held_count(bpf_map__fd(skel->maps.held)),
+	       untracked);
+	CHECK(held_count(bpf_map__fd(skel->maps.held)) == cap && untracked == 1000);
 	printf("ok\n");
 out:
 	ring_buffer__free(rb);

@@ -214,7 +214,7 @@ static void violation_event(struct lt_event *e)
 	e->owner_known = 1;
 	e->owner_since_ns = 6000000000ULL;
 	e->gfp = 0xa20;
-	e->owner_stackid = 5;
+	e->owner_stack = 5;
 	e->stack[0] = 0xffffffff81003020ULL;
 	e->stack_sz = sizeof(e->stack[0]);
 }
@@ -355,7 +355,7 @@ static void test_held(void **state)
 		.page = 0xffffea0000000000ULL + 640,
 		.age_ns = 7000000000ULL,
 		.h = { .since_ns = 1000000000ULL, .gfp = 0xa20, .owner = 42,
-		       .ctx = LT_TASK, .order = 1, .stackid = 3, .comm = "rxd" },
+		       .ctx = LT_TASK, .order = 1, .stack = 3, .comm = "rxd" },
 	};
 	json_object *o;
 

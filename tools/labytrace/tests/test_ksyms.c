@@ -27,8 +27,8 @@ static void test_only_text_symbols(void **state)
 	struct ksyms *ks = *state;
 	size_t i;
 
-	/* 10 text symbols in vmlinux, 1 BPF program, 2 in a module */
-	assert_int_equal(ks->nr, 13);
+	/* 12 text symbols in vmlinux, 1 BPF program, 2 in a module */
+	assert_int_equal(ks->nr, 15);
 	assert_false(ks->hidden);
 	for (i = 0; i < ks->nr; i++) {
 		assert_null(strstr(ks->syms[i].name, "data"));
@@ -159,6 +159,22 @@ static void test_garbage_lines(void **state)
 	ksyms_free(ks);
 }
 
+/* The interrupt entry text's bounds, for cutting stacks in the kernel. */
+static void test_addrs(void **state)
+{
+	static const char *const names[] = {
+		"__irqentry_text_start", "__irqentry_text_end", "no_such_symbol",
+	};
+	unsigned long long addrs[3] = { 1, 1, 1 };
+
+	assert_int_equal(ksyms_addrs(fixture, names, 3, addrs), 2);
+	assert_int_equal(addrs[0], 0xffffffff81000300ULL);
+	assert_int_equal(addrs[1], 0xffffffff81000f70ULL);
+	assert_int_equal(addrs[2], 0);
+	assert_int_equal(ksyms_addrs("/nonexistent/kallsyms", names, 3, addrs), -ENOENT);
+	assert_int_equal(addrs[0], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_hidden_addresses),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_garbage_lines),
+		cmocka_unit_test(test_addrs),
 	};
 
 	return cmocka_run_group_tests_name("ksyms", tests, setup, teardown);

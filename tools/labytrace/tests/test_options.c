@@ -64,6 +64,8 @@ static void test_defaults(void **state)
 	assert_int_equal(r.o.ctx, -1);
 	assert_int_equal(r.o.held_over_ns, 5000000000ULL);
 	assert_int_equal(r.o.held_top, 10);
+	assert_int_equal(r.o.held_max, 524288);
+	assert_true(r.o.held_max >= 500000);
 	assert_int_equal(r.o.lat_source, LATSRC_AUTO);
 	assert_string_equal(r.err, "");
 	done(&r);
@@ -95,7 +97,7 @@ static void test_all_options(void **state)
 	parse(&r, "latency", "-i", "250ms", "-d", "1.5", "--json",
 	      "--prometheus", "/tmp/x.prom", "-p", "42", "-C", "3",
 	      "--order", "2", "--gfp", "atomic", "--context", "softirq",
-	      "--exclusive", "--held-over", "2s", "--held-top", "5",
+	      "--exclusive", "--held-over", "2s", "--held-top", "5", "--held-max", "1000000",
 	      "--latency-source", "fentry", "-v", NULL);
 	assert_int_equal(r.ret, OPTIONS_RUN);
 	assert_int_equal(r.o.interval_ns, 250000000ULL);
@@ -111,6 +113,7 @@ static void test_all_options(void **state)
 	assert_true(r.o.exclusive);
 	assert_int_equal(r.o.held_over_ns, 2000000000ULL);
 	assert_int_equal(r.o.held_top, 5);
+	assert_int_equal(r.o.held_max, 1000000);
 	assert_int_equal(r.o.lat_source, LATSRC_FENTRY);
 	assert_true(r.o.verbose);
 	done(&r);
@@ -191,6 +194,8 @@ static void test_bad_input(void **state)
 	/* what is parsed is what is used: no silent cap */
 	bad("bad value for --held-top: '1001' (a count, at most 1000)",
 	    "--held-top", "1001", NULL);
+	bad("bad value for --held-max: '0' (pages, 1 to 16777216)", "--held-max", "0", NULL);
+	bad("bad value for --held-max: '16777217'", "--held-max", "16777217", NULL);
 	bad("unknown mode 'everything'", "everything", NULL);
 	bad("only one mode may be given", "latency", "failures", NULL);
 }
