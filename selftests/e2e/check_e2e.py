@@ -18,7 +18,7 @@ import traceback
 KINDS = ("map", "gup", "free", "transfer", "release")
 # Every check runs whatever the input, so a short run means the checker
 # stopped early: it must fail, not pass on the checks it got to.
-PLANNED = 41
+PLANNED = 44
 results = []
 
 
@@ -90,6 +90,8 @@ def main():
                    if c["exclusive"] and c["context"] == ctx)
     check(allocs("softirq") == wl["alloc_softirq"], "exclusive allocations in softirq",
           f"{allocs('softirq')} reported, {wl['alloc_softirq']} made")
+    check(allocs("hardirq") == wl["alloc_hardirq"], "exclusive allocations in hardirq",
+          f"{allocs('hardirq')} reported, {wl['alloc_hardirq']} made")
     check(allocs("task") == wl["alloc_task"], "exclusive allocations in task context",
           f"{allocs('task')} reported, {wl['alloc_task']} made")
 
@@ -132,9 +134,24 @@ def main():
         check(got and not wrong, f"{kind}: owner is the workload, actor the other",
               "; ".join(wrong) if got else "no records")
 
+    # Ownership: every exclusive page tracked from its acquire, bursts of
+    # thousands in one softirq and in one hardirq included, each with its
+    # owner's stack.
+    x = s["exclusive"]
+    total = wl["alloc_softirq"] + wl["alloc_hardirq"] + wl["alloc_task"]
+    check(x["acquired"] == total and x["released"] == total and
+          x["released_untracked"] == 0,
+          "every exclusive page acquired and released, none untracked",
+          f"acquired {x['acquired']}, released {x['released']}, "
+          f"untracked releases {x['released_untracked']}; {total} made")
+    check(s["lost"]["acquire_untracked"] == 0 and s["lost"]["stack_unrecorded"] == 0,
+          "every acquire tracked with its stack",
+          f"untracked {s['lost']['acquire_untracked']}, "
+          f"stacks unrecorded {s['lost']['stack_unrecorded']}")
+
     # Leak suspects: the pages the workload held past the threshold.
     held = {h["pfn"] for h in by_type.get("held", [])
-            if h["owner"]["pid"] == pid and h["held_ns"] >= held_over}
+            if h["owner"].get("pid") == pid and h["held_ns"] >= held_over}
     check(len(held) == wl["held"], "pages held past --held-over listed",
           f"{len(held)} pfns, {wl['held']} held")
 
@@ -179,7 +196,6 @@ def main():
         check(got == [want[k] for k in KINDS], f"live view summary: violations {row}",
               f"{got}")
     m = re.search(r"^HELD\s+acquired (\d+)", summ, re.M)
-    total = wl["alloc_softirq"] + wl["alloc_task"]
     check(m and int(m.group(1)) == total, "live view summary: exclusive pages acquired",
           m.group(0) if m else "no HELD line")
 

@@ -68,7 +68,10 @@ run_policy() {
 		return 1
 	fi
 
-	"$workload" --softirq 5 --task 7 --fail 3 --violations --hold 2 --hold-ms 2500 \
+	# Bursts of 4096 exclusive pages in one softirq and in one hardirq:
+	# every one must be tracked, nothing lost.
+	"$workload" --softirq 4096 --hardirq 4096 --task 7 --fail 3 --violations \
+		--hold 2 --hold-ms 2500 \
 		>"$out/workload.json" || rc=1
 	sleep 1.5	# one more interval, so the last one has it all
 	stop $jpid || { echo "# labytrace --json exited with $?"; rc=1; }

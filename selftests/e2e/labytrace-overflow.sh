@@ -5,7 +5,9 @@
 # make more violations than labytrace's ring buffer holds while labytrace is
 # stopped, and require that none is lost silently: the violation records it
 # wrote plus those it counted as lost to a full ring equal the kernel's own
-# count, and its in-kernel totals equal it exactly.
+# count, and its in-kernel totals equal it exactly.  Meanwhile busy tasks on
+# every CPU make the storm's interrupts land in ever different places: every
+# exclusive page must still be tracked with its allocation stack.
 #
 #   labytrace-overflow.sh BUILD_DIR
 #
@@ -23,7 +25,7 @@ attach_timeout=120
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
-plan 5
+plan 6
 lsmod | grep -q '^test_page_exclusive' ||
 	insmod "$build/kernel-test/lib/test_page_exclusive.ko" || exit 1
 echo report >/proc/sys/vm/page_exclusive_policy || exit 1
@@ -49,6 +51,11 @@ fi
 # records) fills while an RX storm on every CPU frees each of its pages
 # without a hand-over, one free violation per page.
 kill -STOP $lt
+busy=()
+for _ in $(seq "$(nproc)"); do
+	( while :; do ls -lR /usr/lib /usr/share/doc >/dev/null 2>&1; done ) &
+	busy+=($!)
+done
 python3 - "$out/storm.json" <<'EOF' || echo "# the storm failed"
 import fcntl, json, os, struct, sys
 # struct pex_storm (lib/test_page_exclusive_uapi.h): 4 __u32 in, 4 __u64 out
@@ -61,6 +68,8 @@ os.close(fd)
 keys = ("allocated", "failed", "transferred", "violations")
 json.dump(dict(zip(keys, struct.unpack(fmt, buf)[4:])), open(sys.argv[1], "w"))
 EOF
+kill "${busy[@]}"
+wait "${busy[@]}" 2>/dev/null
 kill -CONT $lt
 sleep 2	# let it drain what the ring kept
 kill -INT $lt
@@ -89,6 +98,14 @@ good &= check(lost > 0, f"the ring overflowed: {lost} violation records lost, {d
 good &= check(delivered + lost == kernel,
               f"delivered + lost = kernel's count ({delivered} + {lost} = {kernel})")
 good &= check(counted == kernel, f"in-kernel totals are exact despite the loss ({counted} = {kernel})")
+print(f"# lost: {final['lost']}")
+storm_pages = json.load(open(storm))["allocated"]
+acquired = final["exclusive"]["acquired"]
+untracked, unrecorded = final["lost"]["acquire_untracked"], final["lost"]["stack_unrecorded"]
+good &= check(acquired >= storm_pages and untracked == 0 and unrecorded == 0,
+              f"every acquire tracked with its stack: {acquired} acquired "
+              f"({storm_pages} by the storm), {untracked} untracked, "
+              f"{unrecorded} stacks unrecorded")
 sys.exit(0 if good else 1)
 EOF
 result=$?

@@ -3,16 +3,18 @@
  * pex_workload: a known load for labytrace's end-to-end test, made through
  * lib/test_page_exclusive (/dev/test_page_exclusive) and fail_page_alloc.
  *
- *   pex_workload [--softirq A] [--task B] [--fail C] [--violations]
+ *   pex_workload [--softirq A] [--hardirq D] [--task B] [--fail C] [--violations]
  *                [--hold H --hold-ms MS]
  *                [--storm-ms MS [--storm-rate PAGES_PER_MS]
  *                 [--storm-fail-percent P] [--storm-violation-every N]]
  *   pex_workload --bench kernel|atomic|exclusive [--iterations N]
  *
- * It allocates A exclusive pages in softirq and B in task context (each
- * freed by its owner), makes C order-0 GFP_ATOMIC allocations of the test
- * module fail through fail_page_alloc (restricted to the module's code by
- * its stack-trace filter), commits one violation of each kind, and holds H
+ * It allocates A exclusive pages in softirq, D in hardirq and B in task
+ * context, each context's in one burst (one softirq, one irq_work: up to
+ * PEX_MAX_PAGES at once), then frees each page from its owner; makes C
+ * order-0 GFP_ATOMIC allocations of the test module fail through
+ * fail_page_alloc (restricted to the module's code by its stack-trace
+ * filter), commits one violation of each kind, and holds H
  * exclusive pages for MS milliseconds.  It checks every step's own result
  * and prints, as one JSON object, what it did: the counts labytrace must
  * report.  --storm-ms runs the module's RX storm on every CPU (for the
@@ -100,6 +102,27 @@ static void free_slots(unsigned int ctx, unsigned int first, unsigned int n)
 {
 	while (n--)
 		op(PEX_IOC_FREE, ctx, first++);
+}
+
+/*
+ * @n exclusive pages allocated in @ctx in one go, then freed by their
+ * owner, through a file of their own: a file's slots are not reused, and
+ * a burst may take all PEX_MAX_PAGES of them.
+ */
+static void burst(unsigned int ctx, unsigned int n)
+{
+	int main_fd = fd;
+	unsigned int slot;
+
+	if (!n)
+		return;
+	fd = open(DEV, O_RDWR);
+	if (fd < 0)
+		die(DEV);
+	slot = alloc_in(ctx, n, 0, NULL);
+	free_slots(ctx, slot, n);
+	close(fd);
+	fd = main_fd;
 }
 
 /* fail_page_alloc: the next @times allocations made by the module fail. */
@@ -247,6 +270,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "softirq", required_argument, NULL, 's' },
+		{ "hardirq", required_argument, NULL, 'H' },
 		{ "task", required_argument, NULL, 't' },
 		{ "fail", required_argument, NULL, 'f' },
 		{ "violations", no_argument, NULL, 'v' },
@@ -260,7 +284,8 @@ int main(int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'I' },
 		{ }
 	};
-	unsigned int softirq = 0, task = 0, nfail = 0, hold = 0, hold_ms = 0;
+	unsigned int softirq = 0, hardirq = 0, task = 0, nfail = 0, hold = 0;
+	unsigned int hold_ms = 0;
 	struct pex_storm storm = { .pages_per_ms = 1, .handoff = 1 };
 	static const char *const bench_kinds[] = { "kernel", "atomic", "exclusive" };
 	struct pex_bench bench = { .kind = ~0U, .iterations = 100000 };
@@ -273,6 +298,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': softirq = number(optarg); break;
+		case 'H': hardirq = number(optarg); break;
 		case 't': task = number(optarg); break;
 		case 'f': nfail = number(optarg); break;
 		case 'v': viol = 1; break;
@@ -314,10 +340,8 @@ int main(int argc, char **argv)
 	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
 		die("sched_setaffinity");
 
-	if (softirq) {
-		slot = alloc_in(PEX_CTX_SOFTIRQ, softirq, 0, NULL);
-		free_slots(PEX_CTX_SOFTIRQ, slot, softirq);
-	}
+	burst(PEX_CTX_SOFTIRQ, softirq);
+	burst(PEX_CTX_HARDIRQ, hardirq);
 	if (task) {
 		slot = alloc_in(PEX_CTX_TASK, task, 0, NULL);
 		free_slots(PEX_CTX_TASK, slot, task);
@@ -366,12 +390,13 @@ int main(int argc, char **argv)
 
 	/* Exclusive allocations: each violation needs one page from a task. */
 	printf("{\"pid\":%d,\"policy\":\"%s\",\"alloc_softirq\":%u,"
+	       "\"alloc_hardirq\":%u,"
 	       "\"alloc_task\":%u,\"failures\":%u,\"held\":%u,\"hold_ms\":%u,"
 	       "\"violations\":{\"map\":%d,\"gup\":%d,\"free\":%d,"
 	       "\"transfer\":%d,\"release\":%d},"
 	       "\"denied\":{\"map\":%d,\"gup\":%d,\"free\":0,"
 	       "\"transfer\":%d,\"release\":%d}}\n",
-	       getpid(), policy, softirq, task + hold + (viol ? 4 : 0), nfail,
+	       getpid(), policy, softirq, hardirq, task + hold + (viol ? 4 : 0), nfail,
 	       hold, hold_ms, viol, viol, viol, viol, viol,
 	       viol && enforce, viol && enforce, viol, viol);
 	close(fd);
