@@ -27,6 +27,7 @@ const volatile bool want_failures;
 const volatile __u64 gfp_direct_reclaim;	/* gfp bits, read from BTF */
 const volatile __u64 gfp_high;
 const volatile __u64 gfp_exclusive;		/* 0 on a stock kernel */
+const volatile __u64 gfp_nowarn;
 
 /* Filters; 0 or -1 is "any". */
 const volatile __u32 targ_tgid;
@@ -36,6 +37,7 @@ const volatile int targ_class = -1;
 const volatile int targ_ctx = -1;
 const volatile __u64 targ_gfp_mask;
 const volatile bool targ_exclusive;
+const volatile bool targ_warned_only;		/* no __GFP_NOWARN */
 
 /*
  * [start, end) of the interrupt entry text (__irqentry_text_*), set when
@@ -47,7 +49,7 @@ const volatile __u64 irqentry_end;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LT_NR_KEYS);
+	__uint(max_entries, LT_NR_COUNTS);
 	__type(key, __u32);
 	__type(value, struct lt_count);
 } counts SEC(".maps");
@@ -186,6 +188,8 @@ static __always_inline bool alloc_filtered(unsigned int order, __u64 gfp,
 		return true;
 	if (targ_exclusive && !excl)
 		return true;
+	if (targ_warned_only && (gfp & gfp_nowarn))
+		return true;
 	return false;
 }
 
@@ -289,6 +293,7 @@ static __always_inline int on_alloc(void *ctx, struct page *page,
 		hist_add(&latency, key, latency_ns);
 
 	if (do_failures && want_failures) {
+		key = lt_count_key(key, gfp & gfp_nowarn);
 		c = bpf_map_lookup_elem(&counts, &key);
 		if (!c)
 			return 0;

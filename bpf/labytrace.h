@@ -17,6 +17,8 @@
 #define LT_NR_CLASSES	3
 #define LT_NR_CTX	4
 #define LT_NR_KEYS	(LT_NR_ORDERS * LT_NR_CLASSES * 2 * LT_NR_CTX)
+/* Allocation counts are also split by __GFP_NOWARN: lt_count_key(). */
+#define LT_NR_COUNTS	(LT_NR_KEYS * 2)
 
 /*
  * log2 buckets of nanoseconds.  Slot 0 counts values <= 1, slot i values in
@@ -168,6 +170,15 @@ __LT_INLINE unsigned int lt_key(unsigned int order, unsigned int cls,
 {
 	return ((lt_order_slot(order) * LT_NR_CLASSES + cls) * 2 + !!excl) *
 	       LT_NR_CTX + ctx;
+}
+
+/*
+ * The counts key: a failure with __GFP_NOWARN was expected by its caller,
+ * which has a fallback (THP, kvmalloc, memcg charges on stock kernels).
+ */
+__LT_INLINE unsigned int lt_count_key(unsigned int key, unsigned int nowarn)
+{
+	return key * 2 + !!nowarn;
 }
 
 __LT_INLINE void lt_key_split(unsigned int key, unsigned int *order,

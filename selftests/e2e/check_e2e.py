@@ -18,7 +18,7 @@ import traceback
 KINDS = ("map", "gup", "free", "transfer", "release")
 # Every check runs whatever the input, so a short run means the checker
 # stopped early: it must fail, not pass on the checks it got to.
-PLANNED = 44
+PLANNED = 47
 results = []
 
 
@@ -103,6 +103,12 @@ def main():
           f"{len(fails)} records")
     check(all(f["pid"] == pid and f["order"] == 0 and "GFP_ATOMIC" in f["gfp_flags"]
               for f in fails), "failure records: workload pid, order 0, GFP_ATOMIC")
+    # The module's allocations carry __GFP_NOWARN: expected failures, each
+    # said so, and counted apart from the ones the kernel warns about.
+    check(all(f["nowarn"] is True for f in fails) and
+          s["failures_nowarn"] == wl["failures"] and s["failures_warned"] == 0,
+          "failures are expected (NOWARN), none warned",
+          f"nowarn {s['failures_nowarn']}, warned {s['failures_warned']}")
     check(fails and all(any("do_alloc" in fr and "test_page_exclusive" in fr
                             for fr in f["stack"]) for f in fails),
           "every failure stack names do_alloc [test_page_exclusive]",
@@ -175,8 +181,9 @@ def main():
     except (OSError, ValueError) as e:
         check(False, "OpenMetrics file parses", str(e))
         om = {}
-    check(om_sum(om, "labytrace_page_alloc_failures_total") == wl["failures"],
-          "OpenMetrics failures total")
+    check(om_sum(om, "labytrace_page_alloc_failures_total") == wl["failures"] and
+          om_sum(om, "labytrace_page_alloc_failures_total", nowarn="true") == wl["failures"],
+          "OpenMetrics failures total, all nowarn=\"true\"")
     check(om_sum(om, "labytrace_page_alloc_latency_seconds_count", exclusive="true") == delta,
           "OpenMetrics exclusive latency _count",
           f"{om_sum(om, 'labytrace_page_alloc_latency_seconds_count', exclusive='true')}")
@@ -190,6 +197,14 @@ def main():
     m = re.search(r"^FAILURES (\d+) of", summ, re.M)
     check(m and int(m.group(1)) == wl["failures"], "live view summary: failures",
           m.group(0) if m else "no SUMMARY/FAILURES line")
+    m = re.search(r"^\s+warned (\d+), expected \(NOWARN\) (\d+)$", summ, re.M)
+    check(m and (int(m.group(1)), int(m.group(2))) == (0, wl["failures"]),
+          "live view summary: warned and expected failures apart",
+          m.group(0).strip() if m else "no warned/expected line")
+    m = re.search(r"^\s+0 atomic\s+no\s+task\s+yes\s+\d+\s+(\d+) ", summ, re.M)
+    check(m and int(m.group(1)) == wl["failures"],
+          "live view summary: the failures' row names order 0 and NOWARN",
+          m.group(0).strip() if m else "no such row")
     for row, want in (("seen", wl["violations"]), ("denied", wl["denied"])):
         m = re.search(r"^  %s" % row + r"\s+(\d+)" * len(KINDS), summ, re.M)
         got = [int(x) for x in m.groups()] if m else None

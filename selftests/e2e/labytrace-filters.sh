@@ -30,6 +30,8 @@ attach_timeout=120
 # and T task exclusive allocations, F failures (plain GFP_ATOMIC, task
 # context) and V violations (owner: the workload, actors in task context).
 # The workload runs on CPU 0; a softirq allocation runs on its caller's CPU.
+# The test module's allocations all carry __GFP_NOWARN: --warned-only sees
+# none of them, and its violations all the same.
 # Violations are not expected under --gfp (a violation has no gfp class),
 # nor under -C alone (the module's thread commits three, on any CPU).
 filters=(
@@ -46,6 +48,7 @@ filters=(
 	"ctx-softirq|--context softirq|x.softirq=S x.task=0 failures=0 violations=0 notctx.softirq=0"
 	"ctx-task|--context task|x.softirq=0 x.task=T failures=F violations=V notctx.task=0"
 	"exclusive|--exclusive|x.softirq=S x.task=T failures=0 plain=0"
+	"warned-only|--warned-only|x=0 failures=0 violations=V"
 )
 plan $((${#filters[@]} + 4))
 

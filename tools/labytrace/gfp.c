@@ -227,6 +227,11 @@ int gfp_flag_names(const struct gfp_table *t, unsigned long long gfp,
 	return n;
 }
 
+bool gfp_is_nowarn(const struct gfp_table *t, unsigned long long gfp)
+{
+	return gfp & gfp_mask(t, "__GFP_NOWARN");
+}
+
 const char *gfp_class_name(unsigned int cls)
 {
 	switch (cls) {

@@ -49,6 +49,9 @@ size_t gfp_format(const struct gfp_table *t, unsigned long long gfp,
 int gfp_flag_names(const struct gfp_table *t, unsigned long long gfp,
 		   const char **names, int max, unsigned long long *unknown);
 
+/* Has the caller said it expects failure (__GFP_NOWARN)? */
+bool gfp_is_nowarn(const struct gfp_table *t, unsigned long long gfp);
+
 const char *gfp_class_name(unsigned int cls);
 /* "atomic", "nowait", "kernel" (or "may-sleep"): enum lt_class, or -1. */
 int gfp_class_parse(const char *s);

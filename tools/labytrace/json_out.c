@@ -128,6 +128,7 @@ int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e)
 	add(o, "class", json_object_new_string(
 		gfp_class_name(lt_gfp_class(e->gfp, dr, hi))));
 	add(o, "exclusive", json_object_new_boolean(ex && (e->gfp & ex)));
+	add(o, "nowarn", json_object_new_boolean(gfp_is_nowarn(c->gfp, e->gfp)));
 	if (e->latency_ns)
 		add(o, "latency_ns", u64(e->latency_ns));
 	add(o, "stack", stack(c, e->stack, stack_depth(e)));
@@ -302,19 +303,24 @@ static double rate(unsigned long long fails, unsigned long long allocs)
 static void add_failures(json_object *o, const struct out_ctx *c,
 			 const struct lt_snapshot *d)
 {
-	struct class_rate r[LT_NR_CLASSES * 2 * LT_NR_CTX];
+	static struct fail_row r[LT_NR_COUNTS];
 	unsigned long long allocs = snapshot_allocs(d), fails = snapshot_fails(d);
+	unsigned long long nowarn = snapshot_fails_nowarn(d);
 	json_object *a = json_object_new_array(), *e;
-	int i, n = snapshot_class_rates(d, r, sizeof(r) / sizeof(r[0]));
+	int i, n = snapshot_fail_rows(d, r, LT_NR_COUNTS);
 
 	add(o, "allocs", u64(allocs));
 	add(o, "failures", u64(fails));
+	add(o, "failures_warned", u64(fails - nowarn));
+	add(o, "failures_nowarn", u64(nowarn));
 	add(o, "failure_rate", num(rate(fails, allocs), -1));
 	for (i = 0; i < n; i++) {
 		e = json_object_new_object();
+		add(e, "order", u64(r[i].order));
 		add(e, "class", json_object_new_string(gfp_class_name(r[i].cls)));
 		add(e, "exclusive", json_object_new_boolean(r[i].excl));
 		add(e, "context", json_object_new_string(ctx_name(c, r[i].ctx)));
+		add(e, "nowarn", json_object_new_boolean(r[i].nowarn));
 		add(e, "allocs", u64(r[i].allocs));
 		add(e, "failures", u64(r[i].fails));
 		add(e, "rate", num(rate(r[i].fails, r[i].allocs), -1));

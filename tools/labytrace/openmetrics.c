@@ -86,29 +86,41 @@ static void latency(FILE *f, const struct out_ctx *c,
 	}
 }
 
+/* The labels of a counts key: key_labels() and nowarn. */
+static void count_labels(const struct out_ctx *c, unsigned int ckey, char *buf,
+			 size_t len)
+{
+	size_t n;
+
+	key_labels(c, ckey / 2, buf, len);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, ",nowarn=\"%s\"", ckey % 2 ? "true" : "false");
+}
+
 static void failures(FILE *f, const struct out_ctx *c,
 		     const struct lt_snapshot *s)
 {
-	char labels[160];
-	unsigned int key;
+	char labels[192];
+	unsigned int ckey;
 
 	family(f, "labytrace_page_allocs", "counter", NULL,
-	       "Page allocations seen.");
-	for (key = 0; key < LT_NR_KEYS; key++) {
-		if (!s->counts[key].allocs)
+	       "Page allocations seen (nowarn: with __GFP_NOWARN).");
+	for (ckey = 0; ckey < LT_NR_COUNTS; ckey++) {
+		if (!s->counts[ckey].allocs)
 			continue;
-		key_labels(c, key, labels, sizeof(labels));
+		count_labels(c, ckey, labels, sizeof(labels));
 		fprintf(f, "labytrace_page_allocs_total{%s} %llu\n", labels,
-			s->counts[key].allocs);
+			s->counts[ckey].allocs);
 	}
 	family(f, "labytrace_page_alloc_failures", "counter", NULL,
-	       "Page allocations that failed.");
-	for (key = 0; key < LT_NR_KEYS; key++) {
-		if (!s->counts[key].allocs)
+	       "Page allocations that failed (nowarn: expected by the caller, "
+	       "with __GFP_NOWARN).");
+	for (ckey = 0; ckey < LT_NR_COUNTS; ckey++) {
+		if (!s->counts[ckey].allocs)
 			continue;
-		key_labels(c, key, labels, sizeof(labels));
+		count_labels(c, ckey, labels, sizeof(labels));
 		fprintf(f, "labytrace_page_alloc_failures_total{%s} %llu\n",
-			labels, s->counts[key].fails);
+			labels, s->counts[ckey].fails);
 	}
 }
 

@@ -59,6 +59,7 @@ enum {
 	OPT_GFP,
 	OPT_CONTEXT,
 	OPT_EXCLUSIVE,
+	OPT_WARNED_ONLY,
 	OPT_HELD_OVER,
 	OPT_HELD_TOP,
 	OPT_HELD_MAX,
@@ -85,6 +86,9 @@ static const struct argp_option argp_opts[] = {
 	  "be set", 2 },
 	{ "context", OPT_CONTEXT, "CTX", 0, "task, softirq, hardirq or nmi", 2 },
 	{ "exclusive", OPT_EXCLUSIVE, NULL, 0, "Only __GFP_EXCLUSIVE allocations", 2 },
+	{ "warned-only", OPT_WARNED_ONLY, NULL, 0,
+	  "Only allocations without __GFP_NOWARN (whose failure the kernel "
+	  "warns about)", 2 },
 	{ NULL, 0, NULL, 0, "Violations:", 3 },
 	{ "held-over", OPT_HELD_OVER, "DURATION", 0,
 	  "List pages held longer than DURATION as leak suspects (default 5s)", 3 },
@@ -299,6 +303,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_EXCLUSIVE:
 		o->exclusive = true;
+		break;
+	case OPT_WARNED_ONLY:
+		o->warned_only = true;
 		break;
 	case OPT_HELD_OVER:
 		if (parse_duration(arg, 1000000000ULL, &o->held_over_ns))

@@ -44,6 +44,7 @@ struct options {
 	unsigned long long gfp_mask;	/* all these bits set; 0: any */
 	int ctx;			/* -1: any, else enum lt_ctx */
 	bool exclusive;
+	bool warned_only;		/* no __GFP_NOWARN */
 	/* violations */
 	unsigned long long held_over_ns;
 	unsigned int held_top;

@@ -21,13 +21,14 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	int i, j;
 
 	out->ts_ns = cur->ts_ns;
-	for (i = 0; i < LT_NR_KEYS; i++) {
+	for (i = 0; i < LT_NR_COUNTS; i++) {
 		out->counts[i].allocs = sub(cur->counts[i].allocs,
 					    prev->counts[i].allocs);
 		out->counts[i].fails = sub(cur->counts[i].fails,
 					   prev->counts[i].fails);
-		hist_delta(&cur->latency[i], &prev->latency[i], &out->latency[i]);
 	}
+	for (i = 0; i < LT_NR_KEYS; i++)
+		hist_delta(&cur->latency[i], &prev->latency[i], &out->latency[i]);
 	for (i = 0; i < LT_NR_CTX; i++)
 		hist_delta(&cur->hold[i], &prev->hold[i], &out->hold[i]);
 	for (i = 0; i < LT_NR_KINDS; i++)
@@ -46,7 +47,7 @@ unsigned long long snapshot_allocs(const struct lt_snapshot *s)
 	unsigned long long n = 0;
 	int i;
 
-	for (i = 0; i < LT_NR_KEYS; i++)
+	for (i = 0; i < LT_NR_COUNTS; i++)
 		n += s->counts[i].allocs;
 	return n;
 }
@@ -56,7 +57,17 @@ unsigned long long snapshot_fails(const struct lt_snapshot *s)
 	unsigned long long n = 0;
 	int i;
 
-	for (i = 0; i < LT_NR_KEYS; i++)
+	for (i = 0; i < LT_NR_COUNTS; i++)
+		n += s->counts[i].fails;
+	return n;
+}
+
+unsigned long long snapshot_fails_nowarn(const struct lt_snapshot *s)
+{
+	unsigned long long n = 0;
+	int i;
+
+	for (i = 1; i < LT_NR_COUNTS; i += 2)
 		n += s->counts[i].fails;
 	return n;
 }
@@ -71,31 +82,41 @@ unsigned long long snapshot_lost(const struct lt_snapshot *s)
 	       s->stats[LT_STAT_STACK_UNRECORDED] + s->bpf_misses;
 }
 
-int snapshot_class_rates(const struct lt_snapshot *s, struct class_rate *out,
-			 int max)
+static unsigned int fail_row_key(const struct fail_row *r)
 {
-	unsigned int key, order, cls, excl, ctx;
-	int i, n = 0;
+	return lt_count_key(lt_key(r->order, r->cls, r->excl, r->ctx), r->nowarn);
+}
 
-	for (key = 0; key < LT_NR_KEYS; key++) {
-		const struct lt_count *c = &s->counts[key];
+static int cmp_fail_row(const void *a, const void *b)
+{
+	const struct fail_row *x = a, *y = b;
+
+	if (x->fails != y->fails)
+		return x->fails > y->fails ? -1 : 1;
+	if (x->allocs != y->allocs)
+		return x->allocs > y->allocs ? -1 : 1;
+	return (int)fail_row_key(x) - (int)fail_row_key(y);
+}
+
+int snapshot_fail_rows(const struct lt_snapshot *s, struct fail_row *out,
+		       int max)
+{
+	unsigned int ckey;
+	int n = 0;
+
+	for (ckey = 0; ckey < LT_NR_COUNTS && n < max; ckey++) {
+		const struct lt_count *c = &s->counts[ckey];
+		struct fail_row *r = &out[n];
 
 		if (!c->allocs && !c->fails)
 			continue;
-		lt_key_split(key, &order, &cls, &excl, &ctx);
-		for (i = 0; i < n; i++)
-			if (out[i].cls == cls && out[i].excl == excl &&
-			    out[i].ctx == ctx)
-				break;
-		if (i == n) {
-			if (n == max)
-				continue;
-			out[n] = (struct class_rate){ cls, excl, ctx, 0, 0 };
-			n++;
-		}
-		out[i].allocs += c->allocs;
-		out[i].fails += c->fails;
+		lt_key_split(ckey / 2, &r->order, &r->cls, &r->excl, &r->ctx);
+		r->nowarn = ckey % 2;
+		r->allocs = c->allocs;
+		r->fails = c->fails;
+		n++;
 	}
+	qsort(out, n, sizeof(*out), cmp_fail_row);
 	return n;
 }
 

@@ -17,7 +17,7 @@ struct ksyms;
 
 struct lt_snapshot {
 	unsigned long long ts_ns;		/* CLOCK_MONOTONIC */
-	struct lt_count counts[LT_NR_KEYS];
+	struct lt_count counts[LT_NR_COUNTS];	/* by lt_count_key() */
 	struct lt_hist latency[LT_NR_KEYS];
 	struct lt_hist hold[LT_NR_CTX];
 	unsigned long long violations[LT_NR_KINDS][2];	/* [kind][denied] */
@@ -36,9 +36,9 @@ struct held_page {
 	struct lt_held h;
 };
 
-/* Failure rate of one (class, exclusive, context), summed over orders. */
-struct class_rate {
-	unsigned int cls, excl, ctx;
+/* Allocations and failures of one (order, class, exclusive, context, nowarn). */
+struct fail_row {
+	unsigned int order, cls, excl, ctx, nowarn;
 	unsigned long long allocs, fails;
 };
 
@@ -66,10 +66,13 @@ void snapshot_delta(const struct lt_snapshot *cur,
 		    const struct lt_snapshot *prev, struct lt_snapshot *out);
 unsigned long long snapshot_allocs(const struct lt_snapshot *s);
 unsigned long long snapshot_fails(const struct lt_snapshot *s);
+/* Failures with __GFP_NOWARN: expected by their callers. */
+unsigned long long snapshot_fails_nowarn(const struct lt_snapshot *s);
 /* Records lost, for any reason; 0 means every event was reported. */
 unsigned long long snapshot_lost(const struct lt_snapshot *s);
-int snapshot_class_rates(const struct lt_snapshot *s, struct class_rate *out,
-			 int max);
+/* The rows with allocations, most failures first; at most @max. */
+int snapshot_fail_rows(const struct lt_snapshot *s, struct fail_row *out,
+		       int max);
 
 /* Oldest first. */
 void held_sort(struct held_page *v, size_t n);

@@ -26,6 +26,7 @@ static void set_filters(struct labytrace_bpf *skel, const struct options *o,
 	ro->gfp_direct_reclaim = gfp_mask(gfp, "__GFP_DIRECT_RECLAIM");
 	ro->gfp_high = gfp_mask(gfp, "__GFP_HIGH");
 	ro->gfp_exclusive = gfp_mask(gfp, "__GFP_EXCLUSIVE");
+	ro->gfp_nowarn = gfp_mask(gfp, "__GFP_NOWARN");
 	ro->targ_tgid = o->pid;
 	ro->targ_cpu = o->cpu;
 	ro->targ_order = o->order;
@@ -33,6 +34,7 @@ static void set_filters(struct labytrace_bpf *skel, const struct options *o,
 	ro->targ_gfp_mask = o->gfp_mask;
 	ro->targ_ctx = o->ctx;
 	ro->targ_exclusive = o->exclusive;
+	ro->targ_warned_only = o->warned_only;
 }
 
 /*
@@ -299,7 +301,7 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 
 	memset(s, 0, sizeof(*s));
 	s->ts_ns = now_ns();
-	for (k = 0; p->run[PLAN_FAILURES] && k < LT_NR_KEYS && !err; k++)
+	for (k = 0; p->run[PLAN_FAILURES] && k < LT_NR_COUNTS && !err; k++)
 		err = read_percpu(t, skel->maps.counts, k, &s->counts[k],
 				  sizeof(s->counts[k]));
 	for (k = 0; p->run[PLAN_LATENCY] && k < LT_NR_KEYS && !err; k++)

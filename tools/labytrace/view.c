@@ -44,14 +44,16 @@ void view_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 	if (!detail) {
 		char line[400];
 
-		snprintf(line, sizeof(line), "%s cpu%-3u %-7s %s[%u] o%u %s%s",
-			 t, e->cpu, ctx_name(c, e->ctx), comm, e->pid,
-			 e->order, gfp, lat);
+		snprintf(line, sizeof(line), "%s cpu%-3u %-7s %s[%u] o%u %s %s%s",
+			 t, e->cpu, ctx_name(c, e->ctx), comm, e->pid, e->order,
+			 gfp_is_nowarn(c->gfp, e->gfp) ? "expected" : "warned",
+			 gfp, lat);
 		fprintf(f, "  %.77s\n", line);
 		return;
 	}
-	fprintf(f, "FAILURE %s cpu %u %s pid %u tid %u (%s) order %u %s%s\n",
+	fprintf(f, "FAILURE %s cpu %u %s pid %u tid %u (%s) order %u %s %s%s\n",
 		t, e->cpu, ctx_name(c, e->ctx), e->pid, e->tid, comm, e->order,
+		gfp_is_nowarn(c->gfp, e->gfp) ? "expected (NOWARN)" : "warned",
 		gfp, lat);
 	print_stack(f, c, e->stack,
 		    e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0);
@@ -173,26 +175,38 @@ static void pct(char *buf, size_t len, unsigned long long fails,
 	snprintf(buf, len, "%.4f%%", allocs ? 100.0 * fails / allocs : 0.0);
 }
 
+/*
+ * Failures split into those the kernel warns about and those their
+ * callers expected (__GFP_NOWARN: THP, kvmalloc, memcg charges on stock
+ * kernels), then one row per order, class, context and NOWARN.
+ */
 static void failure_table(FILE *f, const struct out_ctx *c,
-			  const struct lt_snapshot *d)
+			  const struct lt_snapshot *d, int max_rows)
 {
-	struct class_rate r[LT_NR_CLASSES * 2 * LT_NR_CTX];
+	static struct fail_row r[LT_NR_COUNTS];
 	unsigned long long allocs = snapshot_allocs(d), fails = snapshot_fails(d);
-	int i, n = snapshot_class_rates(d, r, sizeof(r) / sizeof(r[0]));
-	char rate[32];
+	unsigned long long nowarn = snapshot_fails_nowarn(d);
+	int i, n = snapshot_fail_rows(d, r, LT_NR_COUNTS);
+	char rate[32], o[8];
 
 	pct(rate, sizeof(rate), fails, allocs);
 	fprintf(f, "FAILURES %llu of %llu allocations (%s)\n", fails, allocs, rate);
+	fprintf(f, "        warned %llu, expected (NOWARN) %llu\n", fails - nowarn,
+		nowarn);
 	if (!n)
 		return;
-	fprintf(f, "        %-9s %-4s %-8s %14s %10s %10s\n", "CLASS", "EXCL",
-		"CONTEXT", "ALLOCS", "FAILED", "RATE");
-	for (i = 0; i < n; i++) {
+	fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12s %11s %9s\n", "ORDER",
+		"CLASS", "EXCL", "CONTEXT", "NOWARN", "ALLOCS", "FAILED", "RATE");
+	for (i = 0; i < n && (!max_rows || i < max_rows); i++) {
 		pct(rate, sizeof(rate), r[i].fails, r[i].allocs);
-		fprintf(f, "        %-9s %-4s %-8s %14llu %10llu %10s\n",
+		fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12llu %11llu %9s\n",
+			order_label(r[i].order, o, sizeof(o)),
 			gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
-			ctx_name(c, r[i].ctx), r[i].allocs, r[i].fails, rate);
+			ctx_name(c, r[i].ctx), r[i].nowarn ? "yes" : "no",
+			r[i].allocs, r[i].fails, rate);
 	}
+	if (i < n)
+		fprintf(f, "        ... %d more\n", n - i);
 }
 
 static void violation_lines(FILE *f, const struct out_ctx *c,
@@ -255,7 +269,7 @@ void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	if (c->have_latency)
 		latency_table(f, c, d, max_rows);
 	if (c->have_failures)
-		failure_table(f, c, d);
+		failure_table(f, c, d, max_rows);
 	if (c->have_violations)
 		violation_lines(f, c, d, held, nr_held);
 	lost_line(f, d);

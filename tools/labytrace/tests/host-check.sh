@@ -21,8 +21,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 tests=(help bad_option bad_value failures_json failures_counts latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
-       prometheus prometheus_not_regular sigterm plain_text filters startup
-       standin)
+       prometheus prometheus_not_regular sigterm plain_text filters
+       filters_filter startup standin)
 n=0
 failed=0
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
@@ -330,13 +330,33 @@ run failures -d 0.5 -j -p $$ -C 0 --order 0 --gfp atomic
 crc=$?
 check "filters -p -C --order --gfp: exit 0, valid NDJSON" test $rc = 0 -a $crc = 0
 
-# 18. start-up: exec to attached and back
+# 18. the filters filter: under load, --order 0 --warned-only --gfp kernel
+# counts allocations, and every one is order 0, may-sleep, without NOWARN.
+dd if=/dev/zero of="$tmp/load" bs=1M count=128 status=none 2>/dev/null &
+load=$!
+run failures -d 1 -j --order 0 --warned-only --gfp kernel
+wait $load
+rm -f "$tmp/load"
+"$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
+crc=$?
+rows=$(grep -c '^final.row ' "$tmp/check")
+others=$(grep '^final.row ' "$tmp/check" | grep -vc '^final.row 0 may-sleep [a-z]* [a-z]* false ')
+allocs=$(sed -n 's/^final.allocs //p' "$tmp/check")
+if [ $rc = 0 ] && [ $crc = 0 ] && [ "$rows" -ge 1 ] && [ "$others" = 0 ] &&
+   [ "${allocs:-0}" -gt 0 ]; then
+	ok "filters filter: $allocs allocations, all order 0, may-sleep, without NOWARN"
+else
+	not_ok "filters filter (--order 0 --warned-only --gfp kernel)" "rc=$rc check=$crc" \
+		"$(grep '^final.row ' "$tmp/check" | head -5)"
+fi
+
+# 19. start-up: exec to attached and back
 start=$(date +%s%N)
 run failures -d 0.1 -j
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 check "start-up + 0.1 s run + exit in ${ms} ms" test $rc = 0 -a $ms -lt 3000
 
-# 19. the handlers this kernel has no attach point for, on stand-ins
+# 20. the handlers this kernel has no attach point for, on stand-ins
 "$checkers/standin_check" >"$tmp/out" 2>&1
 rc=$?
 if [ $rc = 0 ] && [ "$(tail -n1 "$tmp/out")" = ok ]; then

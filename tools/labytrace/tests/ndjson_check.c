@@ -130,6 +130,20 @@ int main(int argc, char **argv)
 	}
 	if (json_object_object_get_ex(final, "lost", &lost))
 		printf("final.lost.total %lld\n", num(lost, "total"));
+	/* final.row ORDER CLASS EXCLUSIVE CONTEXT NOWARN ALLOCS FAILURES */
+	if (json_object_object_get_ex(final, "classes", &t)) {
+		for (i = 0; i < json_object_array_length(t); i++) {
+			json_object *r = json_object_array_get_idx(t, i), *v;
+			const char *keys[] = { "class", "exclusive", "context", "nowarn" };
+			unsigned int k;
+
+			printf("final.row %lld", num(r, "order"));
+			for (k = 0; k < 4; k++)
+				printf(" %s", json_object_object_get_ex(r, keys[k], &v) ?
+				       json_object_get_string(v) : "?");
+			printf(" %lld %lld\n", num(r, "allocs"), num(r, "failures"));
+		}
+	}
 	print_strings(final, "sources");
 	print_strings(final, "unavailable");
 	if (json_object_object_get_ex(final, "contexts_known", &t))

@@ -166,6 +166,8 @@ static void test_failure(void **state)
 			    "__GFP_NOWARN");
 	assert_string_equal(str(o, "class"), "atomic");
 	assert_false(json_object_get_boolean(get(o, "exclusive")));
+	/* a caller that expects to fail says so: */
+	assert_true(json_object_get_boolean(get(o, "nowarn")));
 	assert_null(get(o, "latency_ns"));
 	a = get(o, "stack");
 	/* the BPF program and bpf_trace_run4 are not shown */
@@ -178,6 +180,7 @@ static void test_failure(void **state)
 	o = fx->lines[1];
 	assert_int_equal(u(o, "latency_ns"), 12345);
 	assert_true(json_object_get_boolean(get(o, "exclusive")));
+	assert_false(json_object_get_boolean(get(o, "nowarn")));
 	assert_string_equal(str(o, "gfp_flags"), "GFP_ATOMIC|__GFP_EXCLUSIVE");
 	assert_int_equal(json_object_array_length(get(o, "stack")), 0);
 }
@@ -271,7 +274,7 @@ static void test_latency_and_summary(void **state)
 	struct run_info ri = { .seconds = 1.0 };
 	unsigned int k1 = lt_key(0, LT_ATOMIC, 0, LT_SOFTIRQ);
 	unsigned int k2 = lt_key(3, LT_MAYSLEEP, 0, LT_TASK);
-	json_object *o, *b;
+	json_object *o, *b, *r;
 	int i;
 
 	s->ts_ns = 7000000000ULL;
@@ -279,9 +282,11 @@ static void test_latency_and_summary(void **state)
 		hist_add_value(&s->latency[k1], 300);
 	hist_add_value(&s->latency[k1], 1ULL << 40);	/* open-ended bucket */
 	hist_add_value(&s->latency[k2], 20000);
-	s->counts[k1].allocs = 100;
-	s->counts[k1].fails = 2;
-	s->counts[k2].allocs = 1;
+	s->counts[lt_count_key(k1, 0)].allocs = 100;
+	s->counts[lt_count_key(k1, 0)].fails = 2;
+	s->counts[lt_count_key(k1, 1)].allocs = 8;
+	s->counts[lt_count_key(k1, 1)].fails = 5;
+	s->counts[lt_count_key(k2, 0)].allocs = 1;
 	s->violations[LT_KIND_MAP][1] = 4;
 	s->violations[LT_KIND_FREE][0] = 1;
 	s->stats[LT_STAT_ACQUIRE] = 10;
@@ -321,10 +326,22 @@ static void test_latency_and_summary(void **state)
 	o = fx->lines[2];
 	assert_string_equal(str(o, "type"), "summary");
 	assert_false(json_object_get_boolean(get(o, "final")));
-	assert_int_equal(u(o, "allocs"), 101);
-	assert_int_equal(u(o, "failures"), 2);
-	assert_string_equal(str(o, "failure_rate"), "0.019802");
-	assert_int_equal(json_object_array_length(get(o, "classes")), 2);
+	assert_int_equal(u(o, "allocs"), 109);
+	assert_int_equal(u(o, "failures"), 7);
+	assert_int_equal(u(o, "failures_warned"), 2);
+	assert_int_equal(u(o, "failures_nowarn"), 5);
+	assert_string_equal(str(o, "failure_rate"), "0.0642202");
+	/* one row per order, class, context and NOWARN, most failures first */
+	assert_int_equal(json_object_array_length(get(o, "classes")), 3);
+	r = json_object_array_get_idx(get(o, "classes"), 0);
+	assert_int_equal(u(r, "order"), 0);
+	assert_true(json_object_get_boolean(get(r, "nowarn")));
+	assert_int_equal(u(r, "allocs"), 8);
+	assert_int_equal(u(r, "failures"), 5);
+	r = json_object_array_get_idx(get(o, "classes"), 2);
+	assert_int_equal(u(r, "order"), 3);
+	assert_false(json_object_get_boolean(get(r, "nowarn")));
+	assert_string_equal(str(r, "class"), "may-sleep");
 	assert_int_equal(u(o, "violations.map.count"), 4);
 	assert_int_equal(u(o, "violations.map.denied"), 4);
 	assert_int_equal(u(o, "violations.free.count"), 1);

@@ -41,8 +41,9 @@ static struct lt_snapshot *sample_snapshot(void)
 		hist_add_value(&s->latency[k], 100 + i * 7);
 	hist_add_value(&s->latency[k], 1ULL << 38);	/* +Inf only */
 	hist_add_value(&s->latency[lt_key(2, LT_MAYSLEEP, 0, LT_TASK)], 1500);
-	s->counts[k].allocs = 1001;
-	s->counts[k].fails = 3;
+	s->counts[lt_count_key(k, 1)].allocs = 1001;
+	s->counts[lt_count_key(k, 1)].fails = 3;
+	s->counts[lt_count_key(k, 0)].allocs = 7;
 	s->violations[LT_KIND_RELEASE][1] = 2;
 	hist_add_value(&s->hold[LT_SOFTIRQ], 2000000);
 	s->stats[LT_STAT_RB_FULL_FAILURE] = 5;
@@ -98,8 +99,16 @@ static void test_write_parses(void **state)
 		"exclusive=\"true\",context=\"hardirq\"} 1001\n"));
 	/* cumulative: all 1000 small samples are <= 8.192 us */
 	assert_non_null(strstr(text, "context=\"hardirq\",le=\"0.000008192\"} 1000\n"));
+	/* expected failures (__GFP_NOWARN) apart from the ones warned about */
 	assert_non_null(strstr(text, "labytrace_page_alloc_failures_total{order=\"0\","
-				     "class=\"atomic\",exclusive=\"true\",context=\"hardirq\"} 3\n"));
+				     "class=\"atomic\",exclusive=\"true\",context=\"hardirq\","
+				     "nowarn=\"true\"} 3\n"));
+	assert_non_null(strstr(text, "labytrace_page_alloc_failures_total{order=\"0\","
+				     "class=\"atomic\",exclusive=\"true\",context=\"hardirq\","
+				     "nowarn=\"false\"} 0\n"));
+	assert_non_null(strstr(text, "labytrace_page_allocs_total{order=\"0\","
+				     "class=\"atomic\",exclusive=\"true\",context=\"hardirq\","
+				     "nowarn=\"false\"} 7\n"));
 	assert_non_null(strstr(text, "labytrace_exclusive_violations_total{kind=\"release\",denied=\"true\"} 2\n"));
 	assert_non_null(strstr(text, "labytrace_exclusive_held_pages 4\n"));
 	assert_non_null(strstr(text, "labytrace_lost_events_total{reason=\"ringbuf_full_failure\"} 5\n"));
@@ -124,13 +133,13 @@ static void test_write_empty_and_partial(void **state)
 	/* a stock kernel: failures only */
 	c.have_latency = c.have_violations = false;
 	c.ctx_known = false;
-	s->counts[lt_key(0, LT_NOWAIT, 0, LT_TASK)].allocs = 9;
+	s->counts[lt_count_key(lt_key(0, LT_NOWAIT, 0, LT_TASK), 0)].allocs = 9;
 	text = render(&c, s);
 	if (om_parse(text, &r))
 		fail_msg("%s", r.err);
 	assert_null(strstr(text, "alloc_latency"));
 	assert_null(strstr(text, "exclusive_"));
-	assert_non_null(strstr(text, "context=\"unknown\"} 9\n"));
+	assert_non_null(strstr(text, "context=\"unknown\",nowarn=\"false\"} 9\n"));
 	free(text);
 	free(s);
 }
@@ -246,7 +255,7 @@ static void test_publish_atomic(void **state)
 	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
 	/* A reader that opened the old version keeps all of it. */
 	old = slurp_fd(path, &old_fd, &old_st);
-	s->counts[lt_key(0, LT_ATOMIC, 1, LT_HARDIRQ)].fails = 4;
+	s->counts[lt_count_key(lt_key(0, LT_ATOMIC, 1, LT_HARDIRQ), 1)].fails = 4;
 	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
 	/* replaced by a new file, no temporary file left behind */
 	assert_int_equal(count_entries(dir), 1);
@@ -256,7 +265,7 @@ static void test_publish_atomic(void **state)
 	assert_int_equal(lseek(old_fd, 0, SEEK_SET), 0);
 	again = slurp_open_fd(old_fd);
 	assert_string_equal(again, old);
-	assert_null(strstr(again, "context=\"hardirq\"} 4\n"));
+	assert_null(strstr(again, "context=\"hardirq\",nowarn=\"true\"} 4\n"));
 	free(again);
 	free(old);
 
@@ -270,7 +279,7 @@ static void test_publish_atomic(void **state)
 	fclose(f);
 	if (om_parse(text, &r))
 		fail_msg("%s", r.err);
-	assert_non_null(strstr(text, "context=\"hardirq\"} 4\n"));
+	assert_non_null(strstr(text, "context=\"hardirq\",nowarn=\"true\"} 4\n"));
 	free(text);
 	close(old_fd);
 
@@ -388,7 +397,7 @@ static void version_snapshot(struct lt_snapshot *s, unsigned long v)
 	for (i = 0; i <= v % SHAPES; i++) {
 		k = lt_key(i, LT_ATOMIC, 1, LT_SOFTIRQ);
 		hist_add_value(&s->latency[k], 100ULL << i);
-		s->counts[k].allocs = v + i;
+		s->counts[lt_count_key(k, 0)].allocs = v + i;
 	}
 	s->held_now = v;
 }

@@ -97,7 +97,7 @@ static void test_all_options(void **state)
 	parse(&r, "latency", "-i", "250ms", "-d", "1.5", "--json",
 	      "--prometheus", "/tmp/x.prom", "-p", "42", "-C", "3",
 	      "--order", "2", "--gfp", "atomic", "--context", "softirq",
-	      "--exclusive", "--held-over", "2s", "--held-top", "5", "--held-max", "1000000",
+	      "--exclusive", "--warned-only", "--held-over", "2s", "--held-top", "5", "--held-max", "1000000",
 	      "--latency-source", "fentry", "-v", NULL);
 	assert_int_equal(r.ret, OPTIONS_RUN);
 	assert_int_equal(r.o.interval_ns, 250000000ULL);
@@ -111,6 +111,7 @@ static void test_all_options(void **state)
 	assert_int_equal(r.o.gfp_mask, 0);
 	assert_int_equal(r.o.ctx, LT_SOFTIRQ);
 	assert_true(r.o.exclusive);
+	assert_true(r.o.warned_only);
 	assert_int_equal(r.o.held_over_ns, 2000000000ULL);
 	assert_int_equal(r.o.held_top, 5);
 	assert_int_equal(r.o.held_max, 1000000);

@@ -43,27 +43,37 @@ static void test_delta_sums_to_total(void **state)
 	free(sum);
 }
 
-static void test_class_rates(void **state)
+#define CK(order, cls, excl, ctx, nowarn) \
+	lt_count_key(lt_key(order, cls, excl, ctx), nowarn)
+
+/*
+ * One row per order, class, exclusive, context and NOWARN, most failures
+ * first; the NOWARN failures (expected by their callers) counted apart.
+ */
+static void test_fail_rows(void **state)
 {
 	struct lt_snapshot *s = calloc(1, sizeof(*s));
-	struct class_rate r[24];
+	struct fail_row r[8];
 	int n;
 
-	/* orders are summed within a class */
-	s->counts[lt_key(0, LT_ATOMIC, 0, LT_SOFTIRQ)] = (struct lt_count){ 10, 1 };
-	s->counts[lt_key(3, LT_ATOMIC, 0, LT_SOFTIRQ)] = (struct lt_count){ 5, 2 };
-	s->counts[lt_key(0, LT_ATOMIC, 1, LT_SOFTIRQ)] = (struct lt_count){ 1, 0 };
-	s->counts[lt_key(9, LT_MAYSLEEP, 0, LT_TASK)] = (struct lt_count){ 3, 3 };
-	n = snapshot_class_rates(s, r, 24);
-	assert_int_equal(n, 3);
-	for (int i = 0; i < n; i++) {
-		if (r[i].cls == LT_ATOMIC && !r[i].excl) {
-			assert_int_equal(r[i].allocs, 15);
-			assert_int_equal(r[i].fails, 3);
-			assert_int_equal(r[i].ctx, LT_SOFTIRQ);
-		}
-	}
-	assert_int_equal(snapshot_class_rates(s, r, 1), 1);
+	s->counts[CK(0, LT_ATOMIC, 0, LT_SOFTIRQ, 0)] = (struct lt_count){ 10, 1 };
+	s->counts[CK(3, LT_ATOMIC, 0, LT_SOFTIRQ, 0)] = (struct lt_count){ 5, 2 };
+	s->counts[CK(0, LT_ATOMIC, 1, LT_SOFTIRQ, 0)] = (struct lt_count){ 1, 0 };
+	s->counts[CK(3, LT_MAYSLEEP, 0, LT_TASK, 1)] = (struct lt_count){ 58, 58 };
+	n = snapshot_fail_rows(s, r, 8);
+	assert_int_equal(n, 4);
+	assert_true(r[0].order == 3 && r[0].cls == LT_MAYSLEEP && r[0].nowarn &&
+		    r[0].ctx == LT_TASK && r[0].allocs == 58 && r[0].fails == 58);
+	assert_true(r[1].order == 3 && r[1].cls == LT_ATOMIC && !r[1].nowarn &&
+		    !r[1].excl && r[1].ctx == LT_SOFTIRQ && r[1].allocs == 5 &&
+		    r[1].fails == 2);
+	assert_true(r[2].order == 0 && !r[2].excl && r[2].allocs == 10 && r[2].fails == 1);
+	assert_true(r[3].order == 0 && r[3].excl && r[3].allocs == 1 && r[3].fails == 0);
+	assert_int_equal(snapshot_allocs(s), 74);
+	assert_int_equal(snapshot_fails(s), 61);
+	assert_int_equal(snapshot_fails_nowarn(s), 58);
+	/* a short array is not overrun */
+	assert_int_equal(snapshot_fail_rows(s, r, 1), 1);
 	free(s);
 }
 
@@ -131,7 +141,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_delta_sums_to_total),
-		cmocka_unit_test(test_class_rates),
+		cmocka_unit_test(test_fail_rows),
 		cmocka_unit_test(test_held_sort),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_time),

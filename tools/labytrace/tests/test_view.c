@@ -53,8 +53,9 @@ static void test_report_fits_80_columns(void **state)
 		for (i = 0; i < LT_NR_SLOTS; i++)
 			s->latency[key].slots[i] = 99999999;
 		s->latency[key].max = 1ULL << 40;
-		s->counts[key] = (struct lt_count){ 999999999999ULL, 99999999999ULL };
 	}
+	for (key = 0; key < LT_NR_COUNTS; key++)
+		s->counts[key] = (struct lt_count){ 999999999999ULL, 99999999999ULL };
 	for (i = 0; i < LT_NR_KINDS; i++)
 		s->violations[i][0] = s->violations[i][1] = 999999;
 	for (i = 0; i < LT_NR_STATS; i++)
@@ -67,7 +68,8 @@ static void test_report_fits_80_columns(void **state)
 	view_report(m.f, &c, s, held, 2, VIEW_MAX_ROWS);
 	out = mem_close(&m);
 	assert_width(out, 80);
-	assert_non_null(strstr(out, "... 276 more\n"));
+	assert_non_null(strstr(out, "... 276 more\n"));	/* latency */
+	assert_non_null(strstr(out, "... 564 more\n"));	/* failures */
 	assert_non_null(strstr(out, "pfn 0x123456"));
 	assert_non_null(strstr(out, "task:4194304(a-very-long-cmd)"));
 	assert_non_null(strstr(out, "hardirq@cpu63"));
@@ -80,6 +82,38 @@ static void test_report_fits_80_columns(void **state)
 	out = mem_close(&m);
 	assert_width(out, 80);
 	assert_null(strstr(out, "more\n"));
+	free(out);
+	free(s);
+}
+
+/*
+ * Failures by order, and those their callers expected (__GFP_NOWARN) apart
+ * from those the kernel warns about: a 2 MB memory cgroup's 58 NOWARN
+ * failures on a stock kernel are not an alert.
+ */
+static void test_failure_table(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct mem m;
+	char *out;
+
+	c.have_latency = c.have_violations = false;
+	c.ctx_known = false;
+	s->counts[lt_count_key(lt_key(3, LT_MAYSLEEP, 0, LT_TASK), 1)] =
+		(struct lt_count){ 100, 58 };
+	s->counts[lt_count_key(lt_key(0, LT_NOWAIT, 0, LT_TASK), 0)] =
+		(struct lt_count){ 45432, 0 };
+	mem_open(&m);
+	view_report(m.f, &c, s, NULL, 0, 0);
+	out = mem_close(&m);
+	assert_string_equal(out,
+		"FAILURES 58 of 45532 allocations (0.1274%)\n"
+		"        warned 0, expected (NOWARN) 58\n"
+		"        ORDER CLASS     EXCL CONTEXT NOWARN       ALLOCS      FAILED      RATE\n"
+		"            3 may-sleep no   unknown yes             100          58  58.0000%\n"
+		"            0 nowait    no   unknown no            45432           0   0.0000%\n"
+		"LOST    0\n");
 	free(out);
 	free(s);
 }
@@ -184,6 +218,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_fits_80_columns),
+		cmocka_unit_test(test_failure_table),
 		cmocka_unit_test(test_event_lines),
 		cmocka_unit_test(test_failure_detail_stack),
 		cmocka_unit_test(test_wrap),
