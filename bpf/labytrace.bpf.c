@@ -115,6 +115,21 @@ struct {
 	__type(value, struct lt_stack);
 } stacks SEC(".maps");
 
+/* Failures counted per stack, gfp flags, order and context, in total. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LT_MAX_FAIL_KEYS);
+	__type(key, struct lt_fail_key);
+	__type(value, __u64);
+} fail_stacks SEC(".maps");
+
+/*
+ * Failure records still to be written this interval: user space sets it
+ * to --failure-records at the start of each; past it a failure is only
+ * counted, in fail_stacks, so that a storm of them costs no ring buffer.
+ */
+__s64 fail_budget = LT_FAIL_RECORDS;
+
 /*
  * Where a stack is walked before it is kept: per CPU, one slot per
  * program that walks one (a program does not nest on itself).
@@ -194,33 +209,44 @@ static __always_inline bool alloc_filtered(unsigned int order, __u64 gfp,
 }
 
 /*
- * This program's kernel stack, cut after the interrupt entry, kept once in
- * stacks: its key, or 0 if it could not be kept (the table is full, or the
- * walk failed).
+ * This program's kernel stack in scratch slot @slot, cut after the
+ * interrupt entry; NULL if the walk failed.  *@key is its key in stacks.
  */
-static __always_inline __u64 stack_keep(void *ctx, __u32 slot)
+static __always_inline struct lt_stack *stack_walk(void *ctx, __u32 slot,
+						   __u64 *key)
 {
-	__u64 key = LT_STACK_KEY_SEED, ip;
-	struct lt_stack *st, *old;
+	struct lt_stack *st;
 	bool cut = false;
-	long err;
+	__u64 ip;
 	int i;
 
 	st = bpf_map_lookup_elem(&scratch, &slot);
-	if (!st)
-		return 0;
 	/* Frames past the last are zeroed. */
-	if (bpf_get_stack(ctx, st->ip, sizeof(st->ip), 0) <= 0)
-		return 0;
+	if (!st || bpf_get_stack(ctx, st->ip, sizeof(st->ip), 0) <= 0)
+		return NULL;
+	*key = LT_STACK_KEY_SEED;
 	for (i = 0; i < LT_MAX_STACK; i++) {
 		ip = st->ip[i];
 		if (cut)
 			st->ip[i] = ip = 0;
 		else if (ip >= irqentry_start && ip < irqentry_end)
 			cut = true;
-		key = lt_stack_key_step(key, ip);
+		*key = lt_stack_key_step(*key, ip);
 	}
-	key |= !key;
+	*key |= !*key;
+	return st;
+}
+
+/*
+ * @st kept once in stacks under @key: @key, or 0 if it could not be kept
+ * (the table is full, or another stack has the key).
+ */
+static __always_inline __u64 stack_keep(const struct lt_stack *st, __u64 key)
+{
+	struct lt_stack *old;
+	long err;
+	int i;
+
 	err = bpf_map_update_elem(&stacks, &key, st, BPF_NOEXIST);
 	if (!err)
 		return key;
@@ -250,12 +276,49 @@ static __always_inline void event_init(struct lt_event *e, __u32 type)
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
+/* One more failure of @k; counted as unaggregated if it cannot be. */
+static __always_inline void fail_count(const struct lt_fail_key *k)
+{
+	__u64 zero = 0, *n;
+
+	n = bpf_map_lookup_elem(&fail_stacks, k);
+	if (!n) {
+		/* -EEXIST: another CPU added it meanwhile */
+		bpf_map_update_elem(&fail_stacks, k, &zero, BPF_NOEXIST);
+		n = bpf_map_lookup_elem(&fail_stacks, k);
+	}
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	else
+		stat_inc(LT_STAT_FAIL_UNAGGREGATED);
+}
+
+/*
+ * A failure: counted by stack, gfp flags, order and context, in the kernel,
+ * as libbpf-tools' profilers count stacks; and, while this interval's
+ * budget lasts, a record with its stack through the ring buffer.  One
+ * stack walk serves both.
+ */
 static __always_inline void emit_failure(void *ctx, unsigned int order,
 					 __u64 gfp, unsigned int lctx,
 					 __u64 latency_ns)
 {
+	struct lt_fail_key k = { .gfp = gfp, .order = order, .ctx = lctx };
+	struct lt_stack *st;
 	struct lt_event *e;
 
+	st = stack_walk(ctx, LT_SCRATCH_FAILURE, &k.stack);
+	if (st)
+		k.stack = stack_keep(st, k.stack);
+	if (st && k.stack)
+		fail_count(&k);
+	else
+		stat_inc(LT_STAT_FAIL_UNAGGREGATED);
+
+	if (__sync_fetch_and_add(&fail_budget, -1) <= 0) {
+		stat_inc(LT_STAT_FAIL_UNRECORDED);
+		return;
+	}
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		stat_inc(LT_STAT_RB_FULL_FAILURE);
@@ -266,7 +329,12 @@ static __always_inline void emit_failure(void *ctx, unsigned int order,
 	e->order = order;
 	e->ctx = lctx;
 	e->latency_ns = latency_ns;
-	e->stack_sz = bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
+	if (st) {
+		__builtin_memcpy(e->stack, st->ip, sizeof(e->stack));
+		e->stack_sz = sizeof(e->stack);
+	} else {
+		e->stack_sz = -1;
+	}
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -461,13 +529,16 @@ static __always_inline void held_init(void *ctx, struct lt_held *h,
 				      unsigned int order, gfp_t gfp, int owner,
 				      int owner_ctx)
 {
+	struct lt_stack *st;
+
 	__builtin_memset(h, 0, sizeof(*h));
 	h->since_ns = bpf_ktime_get_ns();
 	h->gfp = gfp;
 	h->owner = owner;
 	h->ctx = pe_ctx(owner_ctx);
 	h->order = order;
-	h->stack = stack_keep(ctx, LT_SCRATCH_ACQUIRE);
+	st = stack_walk(ctx, LT_SCRATCH_ACQUIRE, &h->stack);
+	h->stack = st ? stack_keep(st, h->stack) : 0;
 	if (!h->stack)
 		stat_inc(LT_STAT_STACK_UNRECORDED);
 	if (h->ctx == LT_TASK)

@@ -37,6 +37,8 @@
 #define LT_HELD_DEFAULT	(512 * 1024)
 #define LT_HELD_LIMIT	(16 * 1024 * 1024)	/* largest --held-max */
 #define LT_MAX_STACKS	16384	/* distinct stacks kept */
+#define LT_MAX_FAIL_KEYS 4096	/* distinct (stack, gfp, order, context) failing */
+#define LT_FAIL_RECORDS	100	/* failure records per interval, by default */
 #define LT_RINGBUF_SIZE	(1024 * 1024)
 #define LT_CALIB_MAX	64	/* struct page * kept while calibrating */
 
@@ -74,6 +76,8 @@ enum lt_stat {
 	LT_STAT_RELEASE_UNTRACKED,	/* release of a page acquired before we started */
 	LT_STAT_ACQUIRE_UNTRACKED,	/* acquire not tracked: --held-max reached */
 	LT_STAT_STACK_UNRECORDED,	/* owner stack not kept: stack table full */
+	LT_STAT_FAIL_UNRECORDED,	/* failure without a record: past --failure-records */
+	LT_STAT_FAIL_UNAGGREGATED,	/* failure not in fail_stacks: a table full */
 	LT_NR_STATS,
 };
 
@@ -132,6 +136,14 @@ struct lt_held {
 	unsigned short ctx;
 	unsigned short order;
 	char comm[LT_COMM_LEN];
+};
+
+/* Failures are counted per stack, gfp flags, order and context. */
+struct lt_fail_key {
+	unsigned long long stack;	/* key in stacks */
+	unsigned int gfp;
+	unsigned short order;
+	unsigned short ctx;
 };
 
 /* A kernel stack, innermost frame first; zeros after the last frame. */

@@ -7,7 +7,8 @@
  *
  * Every page allocation by standin_check acquires its page for it, and
  * every free by it releases it; one free in 16 is first reported as a
- * violation, as if by softirq on CPU 1.  standin_fill, run by
+ * violation, as if by softirq on CPU 1, and every allocation is also
+ * reported as a failure (standin_failures counts them).  standin_fill, run by
  * BPF_PROG_TEST_RUN, acquires fill_n made-up pages at once, to fill the
  * held table.  The real programs stay in the object, not loaded.
  */
@@ -60,6 +61,18 @@ SEC("tp_btf/mm_page_alloc")
 int BPF_PROG(standin_exit, struct page *page)
 {
 	return on_exit(ctx, page, false);
+}
+
+__u64 standin_failures;
+
+SEC("tp_btf/mm_page_alloc")
+int BPF_PROG(standin_failure, struct page *page, unsigned int order, gfp_t gfp)
+{
+	if (standin_other())
+		return 0;
+	__sync_fetch_and_add(&standin_failures, 1);
+	emit_failure(ctx, order, gfp, 0, 0);
+	return 0;
 }
 
 /* fill_n pages from fill_base on, 64 bytes apart, as struct page * do. */

@@ -18,7 +18,7 @@ import traceback
 KINDS = ("map", "gup", "free", "transfer", "release")
 # Every check runs whatever the input, so a short run means the checker
 # stopped early: it must fail, not pass on the checks it got to.
-PLANNED = 47
+PLANNED = 49
 results = []
 
 
@@ -103,6 +103,19 @@ def main():
           f"{len(fails)} records")
     check(all(f["pid"] == pid and f["order"] == 0 and "GFP_ATOMIC" in f["gfp_flags"]
               for f in fails), "failure records: workload pid, order 0, GFP_ATOMIC")
+    # Counted by stack in the kernel too: the same failures, on the module's
+    # stack, and every one also has its record (fewer than --failure-records).
+    stacks = [r for r in by_type.get("failure_stack", []) if r["final"]]
+    check(sum(r["count"] for r in stacks) == wl["failures"] and
+          s["failures_unrecorded"] == 0,
+          "failures by stack add up, none without a record",
+          f"{[(r['count'], r['order']) for r in stacks]}, "
+          f"unrecorded {s['failures_unrecorded']}")
+    check(stacks and all(any("do_alloc" in fr and "test_page_exclusive" in fr
+                             for fr in r["stack"]) for r in stacks),
+          "every failure stack counted names do_alloc [test_page_exclusive]",
+          stacks[0]["stack"][:6] if stacks else "")
+
     # The module's allocations carry __GFP_NOWARN: expected failures, each
     # said so, and counted apart from the ones the kernel warns about.
     check(all(f["nowarn"] is True for f in fails) and

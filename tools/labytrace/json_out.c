@@ -248,6 +248,40 @@ int json_latency(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	return 0;
 }
 
+int json_fail_stacks(FILE *f, const struct out_ctx *c,
+		     const struct lt_snapshot *d, const struct run_info *ri)
+{
+	static unsigned int idx[LT_MAX_FAIL_KEYS];
+	unsigned long long ip[LT_MAX_STACK], dr, hi, ex;
+	unsigned int i, n = fail_stacks_top(d, idx);
+	const struct fail_stack *fs;
+	json_object *o;
+	int depth;
+
+	dr = gfp_mask(c->gfp, "__GFP_DIRECT_RECLAIM");
+	hi = gfp_mask(c->gfp, "__GFP_HIGH");
+	ex = gfp_mask(c->gfp, "__GFP_EXCLUSIVE");
+	for (i = 0; i < n; i++) {
+		fs = &d->fail_stacks[idx[i]];
+		o = record(c, "failure_stack", d->ts_ns);
+		add(o, "final", json_object_new_boolean(ri->final));
+		add(o, ri->final ? "duration_s" : "interval_s", num(ri->seconds, 3));
+		add(o, "count", u64(fs->count));
+		add(o, "order", u64(fs->k.order));
+		add_gfp(o, c, fs->k.gfp);
+		add(o, "class", json_object_new_string(
+			gfp_class_name(lt_gfp_class(fs->k.gfp, dr, hi))));
+		add(o, "exclusive", json_object_new_boolean(ex && (fs->k.gfp & ex)));
+		add(o, "nowarn", json_object_new_boolean(gfp_is_nowarn(c->gfp, fs->k.gfp)));
+		add(o, "context", json_object_new_string(ctx_name(c, fs->k.ctx)));
+		depth = c->stack ? c->stack(c->stack_arg, fs->k.stack, ip) : 0;
+		add(o, "stack", stack(c, ip, depth));
+		if (emit(f, o))
+			return -1;
+	}
+	return 0;
+}
+
 int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 	      const unsigned long long *stk, int depth)
 {
@@ -278,6 +312,7 @@ static json_object *lost_obj(const struct lt_snapshot *d)
 	add(o, "latency_table_full", u64(d->stats[LT_STAT_LAT_START_FULL]));
 	add(o, "acquire_untracked", u64(d->stats[LT_STAT_ACQUIRE_UNTRACKED]));
 	add(o, "stack_unrecorded", u64(d->stats[LT_STAT_STACK_UNRECORDED]));
+	add(o, "failure_unaggregated", u64(d->stats[LT_STAT_FAIL_UNAGGREGATED]));
 	return o;
 }
 
@@ -313,6 +348,8 @@ static void add_failures(json_object *o, const struct out_ctx *c,
 	add(o, "failures", u64(fails));
 	add(o, "failures_warned", u64(fails - nowarn));
 	add(o, "failures_nowarn", u64(nowarn));
+	/* past --failure-records: counted by stack, without a record */
+	add(o, "failures_unrecorded", u64(d->stats[LT_STAT_FAIL_UNRECORDED]));
 	add(o, "failure_rate", num(rate(fails, allocs), -1));
 	for (i = 0; i < n; i++) {
 		e = json_object_new_object();

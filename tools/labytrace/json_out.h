@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * NDJSON records, built with json-c: one object per line, each with a
- * "type": latency, failure, violation, held, lost or summary.
+ * "type": latency, failure, failure_stack, violation, held, lost or summary.
  * Every function writes one or more complete lines and returns 0, or -1
  * if the stream failed.
  */
@@ -17,6 +17,12 @@ int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 /* One line per histogram with samples; @d is a delta or a cumulative. */
 int json_latency(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		 const struct run_info *ri);
+/*
+ * One line per (stack, gfp flags, order, context) that failed in @d, most
+ * failures first: in the interval, or the whole run (@ri->final).
+ */
+int json_fail_stacks(FILE *f, const struct out_ctx *c,
+		     const struct lt_snapshot *d, const struct run_info *ri);
 int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 	      const unsigned long long *stack, int depth);
 /* Writes nothing when nothing was lost. */

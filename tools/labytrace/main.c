@@ -39,6 +39,8 @@
  * --json has every one.
  */
 #define PLAIN_EVENTS 5
+#define PLAIN_STACKS 5		/* failure stacks per interval, plain text */
+#define TTY_STACKS 3		/* and in the live view */
 
 struct app {
 	struct options opts;
@@ -216,8 +218,9 @@ static void report_json(struct app *a, const struct lt_snapshot *d,
 
 	if (a->plan.run[PLAN_LATENCY])
 		json_latency(stdout, &a->oc, d, ri);
-	if (a->nr_held)
+	if (d->nr_fail_stacks || a->nr_held)
 		want_ksyms(a);
+	json_fail_stacks(stdout, &a->oc, d, ri);
 	for (i = 0; i < a->nr_held; i++) {
 		depth = tracer_stack(&a->tracer, a->held[i].h.stack, ip);
 		json_held(stdout, &a->oc, &a->held[i], ip, depth);
@@ -245,6 +248,9 @@ static void report_tty(struct app *a, const struct lt_snapshot *d,
 	for (i = 0; i < nr_notes; i++)
 		view_wrap(f, "note: ", "      ", notes[i], 79);
 	view_report(f, &a->oc, d, a->held, a->nr_held, VIEW_MAX_ROWS);
+	if (d->nr_fail_stacks)
+		want_ksyms(a);
+	view_fail_stacks(f, &a->oc, d, TTY_STACKS, false);
 	n = a->nr_recent < RECENT ? a->nr_recent : RECENT;
 	if (n) {
 		fprintf(f, "RECENT EVENTS\n");
@@ -271,6 +277,9 @@ static void report_plain(struct app *a, const struct lt_snapshot *d,
 	a->plain_more[0] = a->plain_more[1] = 0;
 	printf("--- %s (%.3f s)\n", t, ri->seconds);
 	view_report(stdout, &a->oc, d, a->held, a->nr_held, 0);
+	if (d->nr_fail_stacks)
+		want_ksyms(a);
+	view_fail_stacks(stdout, &a->oc, d, PLAIN_STACKS, false);
 	fflush(stdout);
 }
 
@@ -285,6 +294,7 @@ static int report(struct app *a, struct lt_snapshot *cur,
 	err = tracer_read(&a->tracer, cur);
 	if (err)
 		return err;
+	tracer_new_interval(&a->tracer);
 	fetch_held(a, cur);
 	snapshot_delta(cur, prev, &d);
 	ri.seconds = (cur->ts_ns - prev->ts_ns) / 1e9;
@@ -325,8 +335,13 @@ static void final_summary(struct app *a, const struct lt_snapshot *cum)
 	if (a->opts.json) {
 		if (a->plan.run[PLAN_LATENCY])
 			json_latency(stdout, &a->oc, cum, &ri);
+		if (cum->nr_fail_stacks)
+			want_ksyms(a);
+		json_fail_stacks(stdout, &a->oc, cum, &ri);
 		json_summary(stdout, &a->oc, cum, &ri);
 	} else {
+		if (cum->nr_fail_stacks)
+			want_ksyms(a);
 		view_final(stdout, &a->oc, cum, &ri);
 	}
 	fflush(stdout);
@@ -350,6 +365,11 @@ static void say_unavailable(struct app *a)
 	    (a->plan.run[PLAN_LATENCY] || a->plan.run[PLAN_FAILURES]))
 		note("allocation contexts unavailable on this kernel: %s; shown as 'unknown'",
 		     a->feat.ctx_why);
+}
+
+static int stack_of(void *tracer, unsigned long long key, unsigned long long *ip)
+{
+	return tracer_stack(tracer, key, ip);
 }
 
 /* Everything before the loop; returns an exit status, or -1 to go on. */
@@ -423,6 +443,8 @@ static int setup(struct app *a)
 	a->oc.mono_to_real_ns = mono_to_real();
 	a->oc.page_size = a->feat.page_size;
 	a->oc.held_over_ns = a->opts.held_over_ns;
+	a->oc.stack = stack_of;
+	a->oc.stack_arg = &a->tracer;
 
 	err = tracer_start(&a->tracer, &a->opts, &a->feat, &a->plan, &a->gfp,
 			   handle_event, a, why, sizeof(why));

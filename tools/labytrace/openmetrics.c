@@ -188,6 +188,7 @@ static void lost(FILE *f, const struct lt_snapshot *s)
 		{ "latency_table_full", LT_STAT_LAT_START_FULL },
 		{ "acquire_untracked", LT_STAT_ACQUIRE_UNTRACKED },
 		{ "stack_unrecorded", LT_STAT_STACK_UNRECORDED },
+		{ "failure_unaggregated", LT_STAT_FAIL_UNAGGREGATED },
 	};
 	unsigned int i;
 

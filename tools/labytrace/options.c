@@ -63,6 +63,7 @@ enum {
 	OPT_HELD_OVER,
 	OPT_HELD_TOP,
 	OPT_HELD_MAX,
+	OPT_FAILURE_RECORDS,
 	OPT_LAT_SOURCE,
 	OPT_USAGE,
 };
@@ -76,6 +77,9 @@ static const struct argp_option argp_opts[] = {
 	{ "prometheus", OPT_PROMETHEUS, "FILE", 0,
 	  "Also write OpenMetrics text to FILE every interval (atomically); FILE "
 	  "must be a regular file or not exist", 1 },
+	{ "failure-records", OPT_FAILURE_RECORDS, "N", 0,
+	  "Write a record (with its stack) for the first N failures of each "
+	  "interval (default 100); all are counted, by stack, in the kernel", 1 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 1 },
 	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 2 },
 	{ "pid", 'p', "PID", 0, "Only this process (task context)", 2 },
@@ -123,6 +127,7 @@ void options_init(struct options *o)
 	o->held_over_ns = 5000000000ULL;
 	o->held_top = 10;
 	o->held_max = LT_HELD_DEFAULT;
+	o->failure_records = LT_FAIL_RECORDS;
 }
 
 int parse_duration(const char *s, unsigned long long unit_ns,
@@ -323,6 +328,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return bad(state, "bad value for %s: '%s' (pages, 1 to %d)",
 				   "--held-max", arg, LT_HELD_LIMIT);
 		o->held_max = v;
+		break;
+	case OPT_FAILURE_RECORDS:
+		if (parse_uint(arg, 1000000, false, &v))
+			return bad(state, "bad value for %s: '%s' (a count, 0 to 1000000)",
+				   "--failure-records", arg);
+		o->failure_records = v;
 		break;
 	case OPT_LAT_SOURCE:
 		if (!strcmp(arg, "auto"))

@@ -49,6 +49,7 @@ struct options {
 	unsigned long long held_over_ns;
 	unsigned int held_top;
 	unsigned int held_max;		/* exclusive pages tracked at once */
+	unsigned int failure_records;	/* per interval */
 	enum lat_source lat_source;
 	bool verbose;
 };

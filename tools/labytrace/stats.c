@@ -15,6 +15,74 @@ static unsigned long long sub(unsigned long long a, unsigned long long b)
 	return a > b ? a - b : 0;
 }
 
+static int cmp_fail_key(const struct lt_fail_key *x, const struct lt_fail_key *y)
+{
+	if (x->stack != y->stack)
+		return x->stack < y->stack ? -1 : 1;
+	if (x->gfp != y->gfp)
+		return x->gfp < y->gfp ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (int)x->ctx - (int)y->ctx;
+}
+
+static int cmp_fail_stack(const void *a, const void *b)
+{
+	return cmp_fail_key(&((const struct fail_stack *)a)->k,
+			    &((const struct fail_stack *)b)->k);
+}
+
+void fail_stacks_sort(struct fail_stack *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_fail_stack);
+}
+
+/* The stacks that grew from @prev to @cur (both sorted), by how much. */
+static void fail_stacks_delta(const struct lt_snapshot *cur,
+			      const struct lt_snapshot *prev,
+			      struct lt_snapshot *out)
+{
+	unsigned int i, j = 0, n = 0;
+	unsigned long long before;
+	int c = 1;
+
+	for (i = 0; i < cur->nr_fail_stacks; i++) {
+		const struct fail_stack *fs = &cur->fail_stacks[i];
+
+		while (j < prev->nr_fail_stacks &&
+		       (c = cmp_fail_key(&prev->fail_stacks[j].k, &fs->k)) < 0)
+			j++;
+		before = j < prev->nr_fail_stacks && !c ? prev->fail_stacks[j].count : 0;
+		if (fs->count > before) {
+			out->fail_stacks[n] = *fs;
+			out->fail_stacks[n++].count = fs->count - before;
+		}
+	}
+	out->nr_fail_stacks = n;
+}
+
+static int cmp_top(const void *a, const void *b, void *arg)
+{
+	const struct lt_snapshot *s = arg;
+	const struct fail_stack *x = &s->fail_stacks[*(const unsigned int *)a];
+	const struct fail_stack *y = &s->fail_stacks[*(const unsigned int *)b];
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return cmp_fail_key(&x->k, &y->k);
+}
+
+unsigned int fail_stacks_top(const struct lt_snapshot *s, unsigned int *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_fail_stacks; i++)
+		idx[i] = i;
+	qsort_r(idx, s->nr_fail_stacks, sizeof(*idx), cmp_top, (void *)s);
+	return s->nr_fail_stacks;
+}
+
 void snapshot_delta(const struct lt_snapshot *cur,
 		    const struct lt_snapshot *prev, struct lt_snapshot *out)
 {
@@ -38,6 +106,7 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	for (i = 0; i < LT_NR_STATS; i++)
 		out->stats[i] = sub(cur->stats[i], prev->stats[i]);
 	out->bpf_misses = sub(cur->bpf_misses, prev->bpf_misses);
+	fail_stacks_delta(cur, prev, out);
 	out->held_now = cur->held_now;
 	out->held_over = cur->held_over;
 }
@@ -79,7 +148,8 @@ unsigned long long snapshot_lost(const struct lt_snapshot *s)
 	       s->stats[LT_STAT_LAT_UNMATCHED] +
 	       s->stats[LT_STAT_LAT_START_FULL] +
 	       s->stats[LT_STAT_ACQUIRE_UNTRACKED] +
-	       s->stats[LT_STAT_STACK_UNRECORDED] + s->bpf_misses;
+	       s->stats[LT_STAT_STACK_UNRECORDED] +
+	       s->stats[LT_STAT_FAIL_UNAGGREGATED] + s->bpf_misses;
 }
 
 static unsigned int fail_row_key(const struct fail_row *r)

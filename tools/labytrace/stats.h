@@ -15,6 +15,12 @@
 struct gfp_table;
 struct ksyms;
 
+/* Failures of one stack, gfp flags, order and context. */
+struct fail_stack {
+	struct lt_fail_key k;
+	unsigned long long count;
+};
+
 struct lt_snapshot {
 	unsigned long long ts_ns;		/* CLOCK_MONOTONIC */
 	struct lt_count counts[LT_NR_COUNTS];	/* by lt_count_key() */
@@ -23,6 +29,9 @@ struct lt_snapshot {
 	unsigned long long violations[LT_NR_KINDS][2];	/* [kind][denied] */
 	unsigned long long stats[LT_NR_STATS];
 	unsigned long long bpf_misses;		/* recursion misses, all programs */
+	/* sorted by key (fail_stacks_sort()); in a delta, only those that grew */
+	struct fail_stack fail_stacks[LT_MAX_FAIL_KEYS];
+	unsigned int nr_fail_stacks;
 	/* gauges, not deltas */
 	unsigned long long held_now;
 	unsigned long long held_over;
@@ -52,6 +61,9 @@ struct out_ctx {
 	unsigned long long vmemmap;		/* 0: pfn unknown */
 	unsigned int page_size;			/* sizeof(struct page) */
 	unsigned long long held_over_ns;
+	/* A stack kept in the kernel, by key: its depth, frames in @ip. */
+	int (*stack)(void *arg, unsigned long long key, unsigned long long *ip);
+	void *stack_arg;
 };
 
 /* What ran and what could not, for the summaries. */
@@ -76,6 +88,10 @@ int snapshot_fail_rows(const struct lt_snapshot *s, struct fail_row *out,
 
 /* Oldest first. */
 void held_sort(struct held_page *v, size_t n);
+/* By key, as snapshot_delta() wants them. */
+void fail_stacks_sort(struct fail_stack *v, size_t n);
+/* Indexes of @s's failure stacks, most failures first; returns how many. */
+unsigned int fail_stacks_top(const struct lt_snapshot *s, unsigned int *idx);
 
 const char *ctx_name(const struct out_ctx *c, unsigned int ctx);
 const char *kind_name(unsigned int kind);

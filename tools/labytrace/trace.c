@@ -112,10 +112,14 @@ static void shrink_maps(struct labytrace_bpf *skel, const struct plan *p)
 		bpf_map__set_max_entries(skel->maps.counts, 1);
 	if (p->lat != LAT_FENTRY)
 		bpf_map__set_max_entries(skel->maps.starts, 1);
+	if (!p->run[PLAN_FAILURES])
+		bpf_map__set_max_entries(skel->maps.fail_stacks, 1);
 	if (!p->run[PLAN_VIOLATIONS]) {
 		bpf_map__set_max_entries(skel->maps.hold, 1);
 		bpf_map__set_max_entries(skel->maps.violations, 1);
 		bpf_map__set_max_entries(skel->maps.held, 1);
+	}
+	if (!p->run[PLAN_VIOLATIONS] && !p->run[PLAN_FAILURES]) {
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
 		bpf_map__set_max_entries(skel->maps.scratch, 1);
 	}
@@ -148,10 +152,11 @@ int tracer_start(struct tracer *t, const struct options *o,
 		return err;
 	}
 	set_filters(t->skel, o, p, gfp);
-	if (p->run[PLAN_VIOLATIONS]) {
+	if (p->run[PLAN_VIOLATIONS] || p->run[PLAN_FAILURES])
 		set_irqentry(t->skel);
+	if (p->run[PLAN_VIOLATIONS])
 		bpf_map__set_max_entries(t->skel->maps.held, o->held_max);
-	}
+	t->skel->data->fail_budget = o->failure_records;
 	err = choose_programs(t->skel, p, f);
 	if (err) {
 		snprintf(why, len, "cannot set the fentry target %s: %s",
@@ -292,6 +297,34 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* The whole fail_stacks table, sorted, into @s. */
+static int read_fail_stacks(struct tracer *t, struct lt_snapshot *s)
+{
+	static struct lt_fail_key keys[LT_MAX_FAIL_KEYS];
+	static __u64 vals[LT_MAX_FAIL_KEYS];
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int fd = bpf_map__fd(t->skel->maps.fail_stacks), err;
+	struct lt_fail_key batch, *in = NULL;
+	__u32 i, count, n = 0;
+
+	do {
+		count = LT_MAX_FAIL_KEYS - n;
+		if (!count)
+			break;
+		err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, &opts);
+		if (err && errno != ENOENT)
+			return -errno;
+		for (i = 0; i < count; i++) {
+			s->fail_stacks[n].k = keys[i];
+			s->fail_stacks[n++].count = vals[i];
+		}
+		in = &batch;
+	} while (!err);
+	s->nr_fail_stacks = n;
+	fail_stacks_sort(s->fail_stacks, n);
+	return 0;
+}
+
 int tracer_read(struct tracer *t, struct lt_snapshot *s)
 {
 	struct labytrace_bpf *skel = t->skel;
@@ -318,7 +351,14 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 		err = read_percpu(t, skel->maps.stats, k, &s->stats[k],
 				  sizeof(s->stats[k]));
 	s->bpf_misses = bpf_misses(t);
+	if (!err && p->run[PLAN_FAILURES])
+		err = read_fail_stacks(t, s);
 	return err;
+}
+
+void tracer_new_interval(struct tracer *t)
+{
+	t->skel->data->fail_budget = t->opts->failure_records;
 }
 
 /* The filters of the options, on a held page (the kernel tracks them all). */

@@ -254,13 +254,15 @@ static void lost_line(FILE *f, const struct lt_snapshot *d)
 	if (snapshot_lost(d))
 		fprintf(f, "        ring buffer full %llu, bpf recursion %llu,\n"
 			   "        latency unmatched %llu, latency table full %llu,\n"
-			   "        acquires untracked %llu, stacks unrecorded %llu\n",
+			   "        acquires untracked %llu, stacks unrecorded %llu,\n"
+			   "        failures unaggregated %llu\n",
 			d->stats[LT_STAT_RB_FULL_FAILURE] +
 			d->stats[LT_STAT_RB_FULL_VIOLATION], d->bpf_misses,
 			d->stats[LT_STAT_LAT_UNMATCHED],
 			d->stats[LT_STAT_LAT_START_FULL],
 			d->stats[LT_STAT_ACQUIRE_UNTRACKED],
-			d->stats[LT_STAT_STACK_UNRECORDED]);
+			d->stats[LT_STAT_STACK_UNRECORDED],
+			d->stats[LT_STAT_FAIL_UNAGGREGATED]);
 }
 
 void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
@@ -273,6 +275,48 @@ void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	if (c->have_violations)
 		violation_lines(f, c, d, held, nr_held);
 	lost_line(f, d);
+}
+
+void view_fail_stacks(FILE *f, const struct out_ctx *c,
+		      const struct lt_snapshot *d, unsigned int max, bool full)
+{
+	static unsigned int idx[LT_MAX_FAIL_KEYS];
+	unsigned long long ip[LT_MAX_STACK];
+	unsigned int i, n = fail_stacks_top(d, idx);
+	char gfp[256], line[512], frame[160], o[8];
+	const struct fail_stack *fs;
+	size_t pos;
+	int depth, j;
+
+	if (!n)
+		return;
+	fprintf(f, "FAILURE STACKS%s\n", full ? "" : " (most failures first)");
+	for (i = 0; i < n && (!max || i < max); i++) {
+		fs = &d->fail_stacks[idx[i]];
+		gfp_format(c->gfp, fs->k.gfp, gfp, sizeof(gfp));
+		snprintf(line, sizeof(line), "%10llu order %s %s %s %s", fs->count,
+			 order_label(lt_order_slot(fs->k.order), o, sizeof(o)),
+			 ctx_name(c, fs->k.ctx),
+			 gfp_is_nowarn(c->gfp, fs->k.gfp) ? "expected" : "warned", gfp);
+		fprintf(f, "  %.77s\n", line);
+		depth = c->stack ? c->stack(c->stack_arg, fs->k.stack, ip) : 0;
+		j = ksyms_skip_tracing(c->ksyms, ip, depth);
+		if (full) {
+			print_stack(f, c, ip, depth);
+			continue;
+		}
+		/* The first frames that fit on one line, innermost first. */
+		for (pos = 0, line[0] = '\0'; j < depth; j++) {
+			ksyms_format(c->ksyms, ip[j], frame, sizeof(frame));
+			if (pos && pos + 3 + strlen(frame) > 66)
+				break;
+			pos += snprintf(line + pos, sizeof(line) - pos, "%s%s",
+					pos ? " < " : "", frame);
+		}
+		fprintf(f, "             %.66s\n", line);
+	}
+	if (i < n)
+		fprintf(f, "  ... %u more\n", n - i);
 }
 
 void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
@@ -296,6 +340,8 @@ void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
 		}
 	}
 	view_report(f, c, cum, NULL, 0, 0);
+	if (c->have_failures)
+		view_fail_stacks(f, c, cum, 0, true);
 	if (c->have_latency) {
 		for (key = 0; key < LT_NR_KEYS; key++) {
 			if (!hist_count(&cum->latency[key]))

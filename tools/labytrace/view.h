@@ -21,6 +21,13 @@ void view_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 /* @max_rows 0: all. */
 void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		 const struct held_page *held, size_t nr_held, int max_rows);
+/*
+ * Failures by stack, gfp flags, order and context, most first: at most @max
+ * (0: all), each with its first frames on one line, or, if @full, its
+ * whole stack.
+ */
+void view_fail_stacks(FILE *f, const struct out_ctx *c,
+		      const struct lt_snapshot *d, unsigned int max, bool full);
 void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
 		const struct run_info *ri);
 /* @text folded at spaces to @width columns, continuation lines indented. */

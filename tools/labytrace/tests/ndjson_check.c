@@ -2,8 +2,10 @@
 /*
  * ndjson_check FILE: is labytrace's -j output valid, and do its numbers add
  * up?  Every line must be one strict JSON object with a known "type"; the
- * last line is the one final summary; the interval summaries sum to it; and
- * failure records plus ring buffer drops equal the failures counted.
+ * last line is the one final summary; the interval summaries sum to it;
+ * failure records plus ring buffer drops plus the failures past
+ * --failure-records equal the failures counted; and the failures counted by
+ * stack, in the intervals and at the end, equal them too.
  * Prints what host-check.sh asserts on, "ok" last; exits 1 on any error.
  */
 #include <stdbool.h>
@@ -13,7 +15,8 @@
 #include <json-c/json.h>
 
 static const char *const types[] = {
-	"latency", "failure", "violation", "held", "lost", "summary",
+	"latency", "failure", "failure_stack", "violation", "held", "lost",
+	"summary",
 };
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))
 
@@ -45,7 +48,8 @@ static void print_strings(json_object *final, const char *key)
 
 int main(int argc, char **argv)
 {
-	long long allocs = 0, fails = 0, records = 0, drops = 0;
+	long long allocs = 0, fails = 0, records = 0, drops = 0, unrecorded = 0;
+	long long by_stack = 0, by_stack_final = 0, unaggregated = 0;
 	int counts[NR_TYPES] = {}, line = 0, finals = 0;
 	json_tokener *tok = json_tokener_new();
 	json_object *o, *t, *final = NULL, *lost;
@@ -89,6 +93,16 @@ int main(int argc, char **argv)
 		counts[i]++;
 		if (!strcmp(types[i], "failure"))
 			records++;
+		if (!strcmp(types[i], "failure_stack")) {
+			json_object *fin;
+
+			if (!json_object_object_get_ex(o, "final", &fin) || num(o, "count") <= 0)
+				return fail(line, "failure_stack without \"final\" or a count", NULL);
+			if (json_object_get_boolean(fin))
+				by_stack_final += num(o, "count");
+			else
+				by_stack += num(o, "count");
+		}
 		if (!strcmp(types[i], "summary")) {
 			json_object *fin;
 
@@ -121,12 +135,20 @@ int main(int argc, char **argv)
 		if (allocs != num(final, "allocs") || fails != num(final, "failures"))
 			return fail(line, "interval summaries do not add up to the final one", NULL);
 		printf("check intervals-sum-to-final ok\n");
-		if (json_object_object_get_ex(final, "lost", &lost))
+		if (json_object_object_get_ex(final, "lost", &lost)) {
 			drops = num(lost, "ringbuf_full_failure");
-		if (records + drops != num(final, "failures"))
-			return fail(line, "failure records + ring buffer drops != failures", NULL);
-		printf("check failure-records ok (%lld records, %lld dropped)\n",
-		       records, drops);
+			unaggregated = num(lost, "failure_unaggregated");
+		}
+		unrecorded = num(final, "failures_unrecorded");
+		if (records + drops + unrecorded != num(final, "failures"))
+			return fail(line, "failure records + ring buffer drops + unrecorded != failures", NULL);
+		printf("check failure-records ok (%lld records, %lld dropped, %lld unrecorded)\n",
+		       records, drops, unrecorded);
+		if (by_stack + unaggregated != num(final, "failures") ||
+		    by_stack_final != by_stack)
+			return fail(line, "failures by stack do not add up to the failures", NULL);
+		printf("check failure-stacks ok (%lld by stack, %lld unaggregated)\n",
+		       by_stack, unaggregated);
 	}
 	if (json_object_object_get_ex(final, "lost", &lost))
 		printf("final.lost.total %lld\n", num(lost, "total"));

@@ -21,7 +21,7 @@
 #include "labytrace.h"
 #include "labytrace_standin.skel.h"
 
-static long delivered, owner_known, owner_stacks;
+static long delivered, owner_known, owner_stacks, failure_records;
 static int stacks_fd;
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -29,6 +29,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	const struct lt_event *e = data;
 	struct lt_stack st;
 
+	failure_records += e->type == LT_EV_FAILURE;
 	if (e->type != LT_EV_VIOLATION)
 		return 0;
 	delivered++;
@@ -61,6 +62,32 @@ static long held_count(int fd)
 		in = &batch;
 	} while (!err);
 	return n;
+}
+
+/*
+ * Failures counted per stack: how many, in how many entries, and whether
+ * every entry's stack resolves and is cut where the kernel side cuts.
+ */
+static unsigned long long fail_stack_sum(struct labytrace_standin_bpf *skel,
+					 long *entries, long *resolved)
+{
+	int fd = bpf_map__fd(skel->maps.fail_stacks);
+	struct lt_fail_key key, *prev = NULL;
+	unsigned long long sum = 0;
+	struct lt_stack st;
+	__u64 n;
+
+	*entries = *resolved = 0;
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		if (!bpf_map_lookup_elem(fd, &key, &n)) {
+			sum += n;
+			(*entries)++;
+			*resolved += !bpf_map_lookup_elem(stacks_fd, &key.stack, &st) &&
+				     st.ip[0];
+		}
+		prev = &key;
+	}
+	return sum;
 }
 
 /* The kernel memory a map takes, as /proc/self/fdinfo says (memlock). */
@@ -154,8 +181,8 @@ int main(void)
 	struct bpf_program *prog;
 	struct ring_buffer *rb = NULL;
 	unsigned long long st[LT_NR_STATS], viol = 0, hold = 0, lat = 0, held = 0;
-	unsigned long long made, untracked;
-	long cap, before, filled;
+	unsigned long long made, untracked, failures, by_stack;
+	long cap, before, filled, fail_entries, fail_resolved;
 	__u32 k;
 	int err = 0;
 
@@ -173,6 +200,8 @@ int main(void)
 	skel->rodata->want_latency = true;
 	skel->rodata->gfp_direct_reclaim = 0x400;
 	skel->rodata->gfp_high = 0x20;
+	/* 50 failure records, the rest only counted by stack */
+	skel->data->fail_budget = 50;
 	bpf_program__set_autoattach(skel->progs.standin_fill, false);
 	if (labytrace_standin_bpf__load(skel) || labytrace_standin_bpf__attach(skel)) {
 		printf("error: cannot load or attach the stand-ins: %s\n", strerror(errno));
@@ -186,6 +215,7 @@ int main(void)
 	churn();
 	labytrace_standin_bpf__detach(skel);
 	made = skel->bss->standin_violations;
+	failures = skel->bss->standin_failures;
 	ring_buffer__consume(rb);
 
 	for (k = 0; k < LT_NR_STATS; k++)
@@ -208,6 +238,13 @@ int main(void)
 	       lat, st[LT_STAT_LAT_UNMATCHED], st[LT_STAT_STACK_UNRECORDED],
 	       st[LT_STAT_ACQUIRE_UNTRACKED]);
 
+	by_stack = fail_stack_sum(skel, &fail_entries, &fail_resolved);
+	printf("failures %llu: %ld records (%llu dropped), %llu unrecorded; "
+	       "by stack %llu in %ld entries (%ld resolve), %llu unaggregated\n",
+	       failures, failure_records, st[LT_STAT_RB_FULL_FAILURE],
+	       st[LT_STAT_FAIL_UNRECORDED], by_stack, fail_entries, fail_resolved,
+	       st[LT_STAT_FAIL_UNAGGREGATED]);
+
 	/* this process faulted in 8 x 4096 pages and freed them */
 	CHECK(st[LT_STAT_ACQUIRE] >= 8 * 4096);
 	CHECK(st[LT_STAT_RELEASE] >= 8 * 4096);
@@ -220,6 +257,12 @@ int main(void)
 	CHECK(owner_known > 0 && owner_stacks == owner_known);
 	CHECK(lat > 0);
 	CHECK(st[LT_STAT_ACQUIRE_UNTRACKED] == 0 && st[LT_STAT_STACK_UNRECORDED] == 0);
+	/* the first 50 failures made records, the rest were only counted */
+	CHECK(failures > 50 && failure_records + st[LT_STAT_RB_FULL_FAILURE] == 50);
+	CHECK(st[LT_STAT_FAIL_UNRECORDED] == failures - 50);
+	/* and every one is in the counts by stack, whose stacks resolve */
+	CHECK(st[LT_STAT_FAIL_UNAGGREGATED] == 0 && by_stack == failures);
+	CHECK(fail_entries > 0 && fail_resolved == fail_entries);
 
 	/*
 	 * The held table at its default size holds 500,000 pages at once

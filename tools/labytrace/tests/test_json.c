@@ -400,6 +400,53 @@ static void test_write_error(void **state)
 	fclose(f);
 }
 
+/* A stack kept in the kernel: key 7 is a failure under alloc_pages_mpol(). */
+static int fake_stack(void *arg, unsigned long long key, unsigned long long *ip)
+{
+	if (key != 7)
+		return 0;
+	ip[0] = 0xffffffff81002080ULL;	/* __alloc_pages_noprof+0x80 */
+	ip[1] = 0xffffffff81003020ULL;	/* alloc_pages_mpol+0x20 */
+	return 2;
+}
+
+/* Failures counted by stack in the kernel: one line each, most first. */
+static void test_fail_stacks(void **state)
+{
+	struct fixture *fx = *state;
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct run_info ri = { .final = true, .seconds = 60 };
+	json_object *o;
+
+	fx->oc.stack = fake_stack;
+	s->fail_stacks[0] = (struct fail_stack){
+		{ .stack = 7, .gfp = 0x2820, .order = 0, .ctx = LT_SOFTIRQ }, 3 };
+	s->fail_stacks[1] = (struct fail_stack){
+		{ .stack = 7, .gfp = 0x140cca, .order = 3, .ctx = LT_TASK }, 58 };
+	s->nr_fail_stacks = 2;
+	assert_int_equal(json_fail_stacks(fx->m.f, &fx->oc, s, &ri), 0);
+	parse_output(fx);
+	assert_int_equal(fx->n, 2);
+	o = fx->lines[0];
+	assert_string_equal(str(o, "type"), "failure_stack");
+	assert_true(json_object_get_boolean(get(o, "final")));
+	assert_string_equal(str(o, "duration_s"), "60.000");
+	assert_int_equal(u(o, "count"), 58);
+	assert_int_equal(u(o, "order"), 3);
+	assert_string_equal(str(o, "gfp_flags"), "GFP_HIGHUSER_MOVABLE|__GFP_COMP");
+	assert_false(json_object_get_boolean(get(o, "nowarn")));
+	assert_string_equal(str(o, "class"), "may-sleep");
+	assert_string_equal(str(o, "context"), "task");
+	assert_int_equal(json_object_array_length(get(o, "stack")), 2);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(get(o, "stack"), 1)),
+			    "alloc_pages_mpol+0x20");
+	o = fx->lines[1];
+	assert_int_equal(u(o, "count"), 3);
+	assert_true(json_object_get_boolean(get(o, "nowarn")));
+	assert_string_equal(str(o, "context"), "softirq");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +455,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_violation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latency_and_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_stacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
 	};
 

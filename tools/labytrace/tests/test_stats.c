@@ -77,6 +77,37 @@ static void test_fail_rows(void **state)
 	free(s);
 }
 
+/* Failures by stack: what grew in the interval, keys in any order. */
+static void test_fail_stacks_delta(void **state)
+{
+	struct lt_snapshot *a = calloc(3, sizeof(*a)), *b = a + 1, *d = a + 2;
+	unsigned int idx[4];
+
+	a->fail_stacks[0] = (struct fail_stack){ { .stack = 9, .gfp = 1 }, 5 };
+	a->fail_stacks[1] = (struct fail_stack){ { .stack = 2, .gfp = 1 }, 7 };
+	a->nr_fail_stacks = 2;
+	fail_stacks_sort(a->fail_stacks, 2);
+	*b = *a;
+	b->fail_stacks[2] = (struct fail_stack){ { .stack = 2, .gfp = 1, .order = 3 }, 4 };
+	b->fail_stacks[3] = (struct fail_stack){ { .stack = 5, .gfp = 1 }, 1 };
+	b->nr_fail_stacks = 4;
+	b->fail_stacks[1].count = 6;	/* stack 9, key order: 2, 9, ... */
+	fail_stacks_sort(b->fail_stacks, 4);
+
+	snapshot_delta(b, a, d);
+	/* stack 2/order 0 did not grow; 9 grew by 1; two are new */
+	assert_int_equal(d->nr_fail_stacks, 3);
+	assert_int_equal(fail_stacks_top(d, idx), 3);
+	assert_true(d->fail_stacks[idx[0]].k.order == 3 && d->fail_stacks[idx[0]].count == 4);
+	assert_true(d->fail_stacks[idx[1]].k.stack == 5 && d->fail_stacks[idx[1]].count == 1);
+	assert_true(d->fail_stacks[idx[2]].k.stack == 9 && d->fail_stacks[idx[2]].count == 1);
+	/* the first interval: everything */
+	memset(a, 0, sizeof(*a));
+	snapshot_delta(b, a, d);
+	assert_int_equal(d->nr_fail_stacks, 4);
+	free(a);
+}
+
 static void test_held_sort(void **state)
 {
 	struct held_page v[4] = {
@@ -142,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_delta_sums_to_total),
 		cmocka_unit_test(test_fail_rows),
+		cmocka_unit_test(test_fail_stacks_delta),
 		cmocka_unit_test(test_held_sort),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_time),

@@ -118,6 +118,62 @@ static void test_failure_table(void **state)
 	free(s);
 }
 
+static int fake_stack(void *arg, unsigned long long key, unsigned long long *ip)
+{
+	static const unsigned long long frames[] = {
+		0xffffffffa0001040ULL, 0xffffffff81004010ULL,	/* BPF, bpf_trace_run4 */
+		0xffffffff81002080ULL, 0xffffffff81003020ULL,
+		0xffffffff81002480ULL, 0xffffffff81003108ULL,
+	};
+
+	memcpy(ip, frames, sizeof(frames));
+	return key ? 6 : 0;
+}
+
+/* Failures by stack: the most first, a line of frames each, 80 columns. */
+static void test_fail_stacks(void **state)
+{
+	static const char want[] =
+		"FAILURE STACKS (most failures first)\n"
+		"        4001 order 4 task warned GFP_HIGHUSER_MOVABLE|__GFP_COMP\n"
+		"             __alloc_pages_noprof+0x80 < alloc_pages_mpol+0x20\n"
+		"        3001 order 3 ";
+	const char *dir = getenv("LABYTRACE_FIXTURES");
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	char path[512];
+	struct mem m;
+	char *out;
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "%s/kallsyms", dir ? dir : "tests/fixtures");
+	c.ksyms = ksyms_load(path);
+	c.stack = fake_stack;
+	for (i = 0; i < 5; i++)
+		s->fail_stacks[i] = (struct fail_stack){
+			{ .stack = i + 1, .gfp = i ? 0x140cca : 0x2820, .order = i,
+			  .ctx = LT_TASK }, 1000 * i + 1 };
+	s->nr_fail_stacks = 5;
+	mem_open(&m);
+	view_fail_stacks(m.f, &c, s, 3, false);
+	out = mem_close(&m);
+	assert_width(out, 80);
+	/* whole frames only, as many as fit */
+	if (strncmp(out, want, strlen(want)))
+		fail_msg("%s", out);
+	assert_non_null(strstr(out, "  ... 2 more\n"));
+	free(out);
+	mem_open(&m);
+	view_fail_stacks(m.f, &c, s, 0, true);
+	out = mem_close(&m);
+	assert_non_null(strstr(out, "           1 order 0 task expected GFP_ATOMIC|__GFP_NOWARN\n"
+				    "        __alloc_pages_noprof+0x80\n"));
+	assert_null(strstr(out, "more"));
+	free(out);
+	ksyms_free((struct ksyms *)c.ksyms);
+	free(s);
+}
+
 static void test_event_lines(void **state)
 {
 	struct out_ctx c = ctx();
@@ -220,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_report_fits_80_columns),
 		cmocka_unit_test(test_failure_table),
 		cmocka_unit_test(test_event_lines),
+		cmocka_unit_test(test_fail_stacks),
 		cmocka_unit_test(test_failure_detail_stack),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_repaint),
