@@ -1,17 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh: inside the guest (benchmark kernel, no debug options), time
+# bench.sh: inside the guest (benchmark kernel, no debug options), measure
 # alloc_page()+free pairs in the test module, pinned to CPU 0, under each
-# configuration in turn, RUNS rounds, alternating, so that drift in a noisy
-# TCG guest hits every configuration alike.
+# configuration in turn, RUNS rounds, configurations alternating.  make bench
+# boots the guest with vmrun --icount, where a guest nanosecond is one
+# executed instruction: the module's "ns per pair" is instructions per pair,
+# and repeats to well under 1%.
 #
 #   bench.sh BUILD_DIR off|report RUNS ITERATIONS
 #
-# Writes BUILD_DIR/results/bench-MODE.tsv ("config<TAB>round<TAB>ns") and
-# bench-MODE-bpfstats.tsv (labytrace's programs: name, run_cnt, run_time_ns).
-# Timing is never a pass/fail criterion here: a configuration that cannot
-# run (a tracer missing) is recorded as "n/a" with the reason.
+# Writes BUILD_DIR/results/bench-MODE.tsv ("config<TAB>round<TAB>insns") and
+# bench-bpfstats.json (labytrace's programs: run_cnt, run_time_ns, which is
+# instructions too).  Never a pass/fail criterion: a configuration that
+# cannot run (a tracer missing) is recorded as "n/a" with the reason.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 ensure_mounts
@@ -38,13 +40,18 @@ bench() {	# KIND: one timed run, ns per pair
 }
 
 # Start a tracer in the background and wait until it says it is attached.
+# labytrace reports every 600 s: under -icount the guest clock counts every
+# vCPU's instructions, so a periodic report during a run would count too.
 # TRACER NAME: sets $tracer_pid; 1 if it is not there or did not attach.
 start_tracer() {
 	local log=$out/bench-tracer.log deadline=$((SECONDS + 120)) ready
 	: >"$log"
 	case "$1" in
 	labytrace)
-		"$labytrace" -j -i 1 >/dev/null 2>"$log" &
+		"$labytrace" -j -i 600 >/dev/null 2>"$log" &
+		ready='^Tracing' ;;
+	labytrace-*)	# one mode alone: where labytrace's instructions go
+		"$labytrace" "${1#labytrace-}" -j -i 600 >/dev/null 2>"$log" &
 		ready='^Tracing' ;;
 	bpftrace-count)
 		bpftrace -e 'tracepoint:kmem:mm_page_alloc { @ = count(); }' >"$log" 2>&1 &
@@ -82,7 +89,10 @@ run_config() {	# CONFIG ROUND
 	*exclusive) kind=exclusive ;;
 	esac
 	case "$cfg" in
-	labytrace|bpftrace-count|bpftrace-latency|funclatency)
+	tp-*)	# an empty-but-one-add raw_tp program: dispatch (and clock) floor
+		ns=$("$build/selftests/tp_count" "${cfg#tp-}" \
+			taskset -c 0 "$workload" --bench $kind --iterations "$iters" | head -n 1) ;;
+	labytrace*|bpftrace-count|bpftrace-latency|funclatency)
 		if ! start_tracer "$cfg"; then
 			printf '%s\t%s\tn/a\n' "$cfg" "$round" >>"$tsv"
 			return
@@ -101,7 +111,9 @@ run_config() {	# CONFIG ROUND
 }
 
 case "$mode" in
-off) configs=(none none-exclusive labytrace bpftrace-count bpftrace-latency funclatency ftrace) ;;
+off) configs=(none none-exclusive tp-mm_page_alloc tp-mm_page_alloc_latency
+	      labytrace-failures labytrace-latency labytrace-violations labytrace
+	      bpftrace-count bpftrace-latency funclatency ftrace) ;;
 report) configs=(report report-exclusive) ;;
 *) echo "usage: bench.sh BUILD_DIR off|report RUNS ITERATIONS" >&2; exit 2 ;;
 esac
