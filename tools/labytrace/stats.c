@@ -111,34 +111,32 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	out->held_over = cur->held_over;
 }
 
-unsigned long long snapshot_allocs(const struct lt_snapshot *s)
+/* Allocations or failures over every @step-th count from @first. */
+static unsigned long long count_sum(const struct lt_snapshot *s, bool fails,
+				    int first, int step)
 {
 	unsigned long long n = 0;
 	int i;
 
-	for (i = 0; i < LT_NR_COUNTS; i++)
-		n += s->counts[i].allocs;
+	for (i = first; i < LT_NR_COUNTS; i += step)
+		n += fails ? s->counts[i].fails : s->counts[i].allocs;
 	return n;
+}
+
+unsigned long long snapshot_allocs(const struct lt_snapshot *s)
+{
+	return count_sum(s, false, 0, 1);
 }
 
 unsigned long long snapshot_fails(const struct lt_snapshot *s)
 {
-	unsigned long long n = 0;
-	int i;
-
-	for (i = 0; i < LT_NR_COUNTS; i++)
-		n += s->counts[i].fails;
-	return n;
+	return count_sum(s, true, 0, 1);
 }
 
+/* The NOWARN counts are the odd ones: lt_count_key(). */
 unsigned long long snapshot_fails_nowarn(const struct lt_snapshot *s)
 {
-	unsigned long long n = 0;
-	int i;
-
-	for (i = 1; i < LT_NR_COUNTS; i += 2)
-		n += s->counts[i].fails;
-	return n;
+	return count_sum(s, true, 1, 2);
 }
 
 unsigned long long snapshot_lost(const struct lt_snapshot *s)
