@@ -12,30 +12,10 @@
 # are kept in BUILD_DIR/results/e2e-POLICY/ for a post-mortem.
 set -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-ensure_mounts
-
-build=$1
-labytrace=$build/labytrace/labytrace
-workload=$build/selftests/e2e/pex_workload
+. "$here/e2e-lib.sh" "$1"
 held_over_ms=500
-# Startup under TCG with KASAN takes seconds (BTF, program loads): wait for
-# labytrace's "Tracing" line rather than guessing.
-attach_timeout=120
 
-lsmod | grep -q '^test_page_exclusive' ||
-	insmod "$build/kernel-test/lib/test_page_exclusive.ko" || exit 1
-
-# FILE PATTERN SECONDS PID: until FILE has PATTERN; fails early if PID exits.
-wait_for() {
-	local deadline=$((SECONDS + $3))
-	while [ $SECONDS -lt $deadline ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$4" 2>/dev/null || return 1
-		sleep 0.2
-	done
-	return 1
-}
+load_test_module || exit 1
 
 stop() {	# PID: SIGINT, then wait at most 60 s
 	local deadline=$((SECONDS + 60))

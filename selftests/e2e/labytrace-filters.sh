@@ -15,15 +15,8 @@
 # selftests/e2e/pex_workload).  Files are kept in BUILD_DIR/results/e2e-filters/.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-ensure_mounts
-
-build=$1
-labytrace=$build/labytrace/labytrace
-workload=$build/selftests/e2e/pex_workload
+. "$here/e2e-lib.sh" "$1"
 out=$build/results/e2e-filters
-# All instances start at once; under TCG with KASAN each takes seconds.
-attach_timeout=120
 
 # NAME|OPTIONS|EXPECTED: EXPECTED is KEY=VALUE pairs, KEY from
 # filter_counts.py, VALUE arithmetic on what the workload made: S softirq
@@ -52,8 +45,7 @@ filters=(
 )
 plan $((${#filters[@]} + 4))
 
-lsmod | grep -q '^test_page_exclusive' ||
-	insmod "$build/kernel-test/lib/test_page_exclusive.ko" || exit 1
+load_test_module || exit 1
 echo report >/proc/sys/vm/page_exclusive_policy || exit 1
 rm -rf "$out"
 mkdir -p "$out"

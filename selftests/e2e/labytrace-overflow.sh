@@ -15,19 +15,13 @@
 # Files are kept in BUILD_DIR/results/e2e-overflow/.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../lib.sh"
-ensure_mounts
-
-build=$1
-labytrace=$build/labytrace/labytrace
+. "$here/e2e-lib.sh" "$1"
 out=$build/results/e2e-overflow
-attach_timeout=120
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
 plan 6
-lsmod | grep -q '^test_page_exclusive' ||
-	insmod "$build/kernel-test/lib/test_page_exclusive.ko" || exit 1
+load_test_module || exit 1
 echo report >/proc/sys/vm/page_exclusive_policy || exit 1
 rm -rf "$out"
 mkdir -p "$out"
@@ -35,12 +29,7 @@ mkdir -p "$out"
 before=$(vmstat pgexclusive_violation)
 "$labytrace" violations -j -i 1 >"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
 lt=$!
-deadline=$((SECONDS + attach_timeout))
-until grep -q '^Tracing' "$out/labytrace.err" || [ $SECONDS -ge $deadline ] ||
-      ! kill -0 $lt 2>/dev/null; do
-	sleep 0.2
-done
-if ! check "labytrace attached" grep -q '^Tracing' "$out/labytrace.err"; then
+if ! check "labytrace attached" wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lt; then
 	sed 's/^/#   /' "$out/labytrace.err"
 	kill -KILL $lt 2>/dev/null
 	finish

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# What labytrace's guest-side e2e scripts share: source it with BUILD_DIR
+# (the repository's build/) as $1.  Brings in ../lib.sh (TAP, mounts).
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+ensure_mounts
+
+build=$1
+labytrace=$build/labytrace/labytrace
+workload=$build/selftests/e2e/pex_workload
+# Start-up under TCG with KASAN takes seconds (BTF, program loads): wait for
+# labytrace's "Tracing" line rather than guessing.
+attach_timeout=120
+
+load_test_module() {
+	lsmod | grep -q '^test_page_exclusive' ||
+		insmod "$build/kernel-test/lib/test_page_exclusive.ko"
+}
+
+# FILE PATTERN SECONDS PID: until FILE has PATTERN; fails early if PID exits.
+wait_for() {
+	local deadline=$((SECONDS + $3))
+	while [ $SECONDS -lt $deadline ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$4" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
