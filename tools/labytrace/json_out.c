@@ -11,7 +11,7 @@
 
 #define SRC_NAMES { "latency", "failures", "violations" }
 
-static int emit(FILE *f, json_object *o)
+int json_emit(FILE *f, json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o,
 			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -31,8 +31,7 @@ static json_object *u64(unsigned long long v)
 	return json_object_new_uint64(v);
 }
 
-/* A double with a short, stable representation: @decimals, or %g if < 0. */
-static json_object *num(double v, int decimals)
+json_object *json_num(double v, int decimals)
 {
 	char buf[64];
 
@@ -55,8 +54,8 @@ static json_object *comm_str(const char *comm, size_t len)
 	return json_object_new_string(buf);
 }
 
-static json_object *record(const struct out_ctx *c, const char *type,
-			   unsigned long long mono_ns)
+json_object *json_line(const struct out_ctx *c, const char *type,
+		       unsigned long long mono_ns)
 {
 	json_object *o = json_object_new_object();
 	char buf[40];
@@ -64,7 +63,7 @@ static json_object *record(const struct out_ctx *c, const char *type,
 	add(o, "type", json_object_new_string(type));
 	fmt_time(c, mono_ns, buf, sizeof(buf));
 	add(o, "time", json_object_new_string(buf));
-	add(o, "ts", num(real_seconds(c, mono_ns), 6));
+	add(o, "ts", json_num(real_seconds(c, mono_ns), 6));
 	return o;
 }
 
@@ -113,7 +112,7 @@ static void add_gfp(json_object *o, const struct out_ctx *c,
 
 int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e)
 {
-	json_object *o = record(c, "failure", e->ts_ns);
+	json_object *o = json_line(c, "failure", e->ts_ns);
 	unsigned long long dr = gfp_mask(c->gfp, "__GFP_DIRECT_RECLAIM");
 	unsigned long long hi = gfp_mask(c->gfp, "__GFP_HIGH");
 	unsigned long long ex = gfp_mask(c->gfp, "__GFP_EXCLUSIVE");
@@ -132,7 +131,7 @@ int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e)
 	if (e->latency_ns)
 		add(o, "latency_ns", u64(e->latency_ns));
 	add(o, "stack", stack(c, e->stack, stack_depth(e)));
-	return emit(f, o);
+	return json_emit(f, o);
 }
 
 /* {"context": "task", "pid": N[, "comm"]} or {"context": "softirq", "cpu": N} */
@@ -172,7 +171,7 @@ static void add_page(json_object *o, const struct out_ctx *c,
 int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		   const unsigned long long *owner_stack, int owner_depth)
 {
-	json_object *o = record(c, "violation", e->ts_ns), *actor;
+	json_object *o = json_line(c, "violation", e->ts_ns), *actor;
 
 	add_page(o, c, e->page);
 	add(o, "order", u64(e->order));
@@ -196,7 +195,7 @@ int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		add(o, "owner_stack", stack(c, owner_stack, owner_depth));
 	else
 		add(o, "owner_stack", NULL);
-	return emit(f, o);
+	return json_emit(f, o);
 }
 
 static json_object *hist_obj(json_object *o, const struct lt_hist *h)
@@ -234,15 +233,15 @@ int json_latency(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		if (!hist_count(&d->latency[key]))
 			continue;
 		lt_key_split(key, &order, &cls, &excl, &ctx);
-		o = record(c, "latency", d->ts_ns);
+		o = json_line(c, "latency", d->ts_ns);
 		add(o, "final", json_object_new_boolean(ri->final));
-		add(o, "interval_s", num(ri->seconds, 3));
+		add(o, "interval_s", json_num(ri->seconds, 3));
 		add(o, "order", u64(order));
 		add(o, "class", json_object_new_string(gfp_class_name(cls)));
 		add(o, "exclusive", json_object_new_boolean(excl));
 		add(o, "context", json_object_new_string(ctx_name(c, ctx)));
 		hist_obj(o, &d->latency[key]);
-		if (emit(f, o))
+		if (json_emit(f, o))
 			return -1;
 	}
 	return 0;
@@ -263,9 +262,9 @@ int json_fail_stacks(FILE *f, const struct out_ctx *c,
 	ex = gfp_mask(c->gfp, "__GFP_EXCLUSIVE");
 	for (i = 0; i < n; i++) {
 		fs = &d->fail_stacks[idx[i]];
-		o = record(c, "failure_stack", d->ts_ns);
+		o = json_line(c, "failure_stack", d->ts_ns);
 		add(o, "final", json_object_new_boolean(ri->final));
-		add(o, ri->final ? "duration_s" : "interval_s", num(ri->seconds, 3));
+		add(o, ri->final ? "duration_s" : "interval_s", json_num(ri->seconds, 3));
 		add(o, "count", u64(fs->count));
 		add(o, "order", u64(fs->k.order));
 		add_gfp(o, c, fs->k.gfp);
@@ -276,7 +275,7 @@ int json_fail_stacks(FILE *f, const struct out_ctx *c,
 		add(o, "context", json_object_new_string(ctx_name(c, fs->k.ctx)));
 		depth = c->stack ? c->stack(c->stack_arg, fs->k.stack, ip) : 0;
 		add(o, "stack", stack(c, ip, depth));
-		if (emit(f, o))
+		if (json_emit(f, o))
 			return -1;
 	}
 	return 0;
@@ -285,7 +284,7 @@ int json_fail_stacks(FILE *f, const struct out_ctx *c,
 int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 	      const unsigned long long *stk, int depth)
 {
-	json_object *o = record(c, "held", hp->h.since_ns + hp->age_ns);
+	json_object *o = json_line(c, "held", hp->h.since_ns + hp->age_ns);
 
 	add_page(o, c, hp->page);
 	add(o, "order", u64(hp->h.order));
@@ -297,7 +296,7 @@ int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 		add(o, "owner_stack", stack(c, stk, depth));
 	else
 		add(o, "owner_stack", NULL);
-	return emit(f, o);
+	return json_emit(f, o);
 }
 
 static json_object *lost_obj(const struct lt_snapshot *d)
@@ -322,12 +321,12 @@ int json_lost(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d)
 
 	if (!snapshot_lost(d))
 		return 0;
-	o = record(c, "lost", d->ts_ns);
+	o = json_line(c, "lost", d->ts_ns);
 	l = lost_obj(d);
 	json_object_object_foreach(l, k, v)
 		add(o, k, json_object_get(v));
 	json_object_put(l);
-	return emit(f, o);
+	return json_emit(f, o);
 }
 
 static double rate(unsigned long long fails, unsigned long long allocs)
@@ -350,7 +349,7 @@ static void add_failures(json_object *o, const struct out_ctx *c,
 	add(o, "failures_nowarn", u64(nowarn));
 	/* past --failure-records: counted by stack, without a record */
 	add(o, "failures_unrecorded", u64(d->stats[LT_STAT_FAIL_UNRECORDED]));
-	add(o, "failure_rate", num(rate(fails, allocs), -1));
+	add(o, "failure_rate", json_num(rate(fails, allocs), -1));
 	for (i = 0; i < n; i++) {
 		e = json_object_new_object();
 		add(e, "order", u64(r[i].order));
@@ -360,7 +359,7 @@ static void add_failures(json_object *o, const struct out_ctx *c,
 		add(e, "nowarn", json_object_new_boolean(r[i].nowarn));
 		add(e, "allocs", u64(r[i].allocs));
 		add(e, "failures", u64(r[i].fails));
-		add(e, "rate", num(rate(r[i].fails, r[i].allocs), -1));
+		add(e, "rate", json_num(rate(r[i].fails, r[i].allocs), -1));
 		json_object_array_add(a, e);
 	}
 	add(o, "classes", a);
@@ -395,32 +394,38 @@ static void add_violations(json_object *o, const struct out_ctx *c,
 	add(o, "exclusive", x);
 }
 
+void json_add_run(json_object *o, const struct out_ctx *c,
+		  const struct run_info *ri)
+{
+	static const char *const names[3] = SRC_NAMES;
+	json_object *src = json_object_new_object();
+	json_object *why = json_object_new_object();
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (ri->src[i])
+			add(src, names[i], json_object_new_string(ri->src[i]));
+		if (ri->why[i])
+			add(why, names[i], json_object_new_string(ri->why[i]));
+	}
+	add(o, "sources", src);
+	add(o, "unavailable", why);
+	add(o, "contexts_known", json_object_new_boolean(c->ctx_known));
+}
+
 int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		 const struct run_info *ri)
 {
-	static const char *const names[3] = SRC_NAMES;
-	json_object *o = record(c, "summary", d->ts_ns), *src, *why;
-	int i;
+	json_object *o = json_line(c, "summary", d->ts_ns);
 
 	add(o, "final", json_object_new_boolean(ri->final));
-	add(o, ri->final ? "duration_s" : "interval_s", num(ri->seconds, 3));
+	add(o, ri->final ? "duration_s" : "interval_s", json_num(ri->seconds, 3));
 	if (c->have_failures)
 		add_failures(o, c, d);
 	if (c->have_violations)
 		add_violations(o, c, d);
 	add(o, "lost", lost_obj(d));
-	if (ri->final) {
-		src = json_object_new_object();
-		why = json_object_new_object();
-		for (i = 0; i < 3; i++) {
-			if (ri->src[i])
-				add(src, names[i], json_object_new_string(ri->src[i]));
-			if (ri->why[i])
-				add(why, names[i], json_object_new_string(ri->why[i]));
-		}
-		add(o, "sources", src);
-		add(o, "unavailable", why);
-		add(o, "contexts_known", json_object_new_boolean(c->ctx_known));
-	}
-	return emit(f, o);
+	if (ri->final)
+		json_add_run(o, c, ri);
+	return json_emit(f, o);
 }

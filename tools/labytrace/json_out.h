@@ -9,7 +9,22 @@
 #define LABYTRACE_JSON_OUT_H
 
 #include <stdio.h>
+#include <json-c/json.h>
 #include "stats.h"
+
+/*
+ * For every NDJSON writer (record.c too): a line's object, with its
+ * "type", "time" (ISO 8601, UTC) and "ts" (seconds since the epoch); a
+ * double with a short, stable text (@decimals, or %g if < 0); and the
+ * line written out (the object put).  0, or -1 if the stream failed.
+ */
+json_object *json_line(const struct out_ctx *c, const char *type,
+		       unsigned long long mono_ns);
+json_object *json_num(double v, int decimals);
+int json_emit(FILE *f, json_object *o);
+/* What ran: "sources", "unavailable" (why not) and "contexts_known". */
+void json_add_run(json_object *o, const struct out_ctx *c,
+		  const struct run_info *ri);
 
 int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e);
 int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,

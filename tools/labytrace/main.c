@@ -21,13 +21,17 @@
 #include <bpf/libbpf.h>
 
 #include "gfp.h"
+#include "heatmap.h"
+#include "http.h"
 #include "json_out.h"
 #include "kbtf.h"
 #include "ksyms.h"
-#include "openmetrics.h"
+#include "metrics.h"
+#include "textfile.h"
 #include "options.h"
 #include "plan.h"
 #include "probe.h"
+#include "record.h"
 #include "stats.h"
 #include "trace.h"
 #include "view.h"
@@ -55,6 +59,11 @@ struct app {
 	unsigned int painted;
 	int output_err;			/* errno of a failed write to stdout */
 	int prom_err;			/* last --prometheus error, -errno */
+	struct http http;		/* --listen */
+	bool listening;
+	FILE *rec;			/* record -o */
+	unsigned long rec_intervals;
+	int rec_err;			/* errno of a failed write to it */
 	char recent[RECENT][96];
 	unsigned int nr_recent;
 	unsigned int plain_shown, plain_more[2];	/* this interval */
@@ -283,6 +292,29 @@ static void report_plain(struct app *a, const struct lt_snapshot *d,
 	fflush(stdout);
 }
 
+/*
+ * Hand the endpoint both formats of @cum.  Rendered here, in the tracing
+ * loop, so the server's thread only ever sends finished text.
+ */
+static void serve(struct app *a, const struct lt_snapshot *cum)
+{
+	char *text[2] = {};
+	size_t len[2] = {};
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		f = open_memstream(&text[i], &len[i]);
+		if (!f || metrics_write(f, i ? EXPO_OPENMETRICS : EXPO_CLASSIC,
+					&a->oc, cum) | fclose(f)) {
+			free(text[0]);
+			free(text[1]);
+			return;		/* the previous text stays up */
+		}
+	}
+	http_publish(&a->http, text[0], len[0], text[1], len[1]);
+}
+
 /* One interval: what changed since @prev, in the chosen format. */
 static int report(struct app *a, struct lt_snapshot *cur,
 		  const struct lt_snapshot *prev)
@@ -304,34 +336,53 @@ static int report(struct app *a, struct lt_snapshot *cur,
 		report_tty(a, &d, &ri);
 	else
 		report_plain(a, &d, &ri);
+	if (a->rec && !a->rec_err) {
+		if (record_interval(a->rec, &a->oc, &d, ri.seconds))
+			a->rec_err = errno ? errno : EIO;
+		else
+			a->rec_intervals++;
+	}
 	if (a->opts.prometheus) {
 		char why[512];
 
-		err = om_publish(a->opts.prometheus, &a->oc, cur, why, sizeof(why));
+		err = textfile_publish(a->opts.prometheus, &a->oc, cur, why, sizeof(why));
 		/* Keep tracing; say it once per change of error. */
 		if (err && err != a->prom_err)
 			note("%s", why);
 		a->prom_err = err;
 	}
+	if (a->listening)
+		serve(a, cur);
 	if (ferror(stdout))
 		a->output_err = errno ? errno : EIO;
 	return 0;
 }
 
-static void final_summary(struct app *a, const struct lt_snapshot *cum)
+/* The run's settings as the summaries name them. */
+static void run_info_final(const struct app *a, struct run_info *ri)
 {
 	static const int modes[PLAN_NR] = {
 		MODE_LATENCY, MODE_FAILURES, MODE_VIOLATIONS,
 	};
-	struct run_info ri = { .final = true };
 	int i;
 
-	ri.seconds = (cum->ts_ns - a->start_ns) / 1e9;
+	ri->final = true;
 	for (i = 0; i < PLAN_NR; i++) {
-		ri.src[i] = a->plan.src[i];
+		ri->src[i] = a->plan.src[i];
 		if (a->opts.modes & modes[i] && a->plan.why[i][0])
-			ri.why[i] = a->plan.why[i];
+			ri->why[i] = a->plan.why[i];
 	}
+}
+
+static void final_summary(struct app *a, const struct lt_snapshot *cum)
+{
+	struct run_info ri = {};
+
+	run_info_final(a, &ri);
+	ri.seconds = (cum->ts_ns - a->start_ns) / 1e9;
+	if (a->rec && !a->rec_err &&
+	    record_end(a->rec, &a->oc, cum, a->rec_intervals, ri.seconds))
+		a->rec_err = errno ? errno : EIO;
 	if (a->opts.json) {
 		if (a->plan.run[PLAN_LATENCY])
 			json_latency(stdout, &a->oc, cum, &ri);
@@ -372,6 +423,24 @@ static int stack_of(void *tracer, unsigned long long key, unsigned long long *ip
 	return tracer_stack(tracer, key, ip);
 }
 
+/* record -o FILE: created (or emptied) now, its first line what runs. */
+static int start_recording(struct app *a)
+{
+	struct run_info ri = {};
+
+	a->rec = fopen(a->opts.output, "we");
+	if (!a->rec) {
+		note("cannot write %s: %s", a->opts.output, strerror(errno));
+		return -1;
+	}
+	run_info_final(a, &ri);
+	if (record_header(a->rec, &a->oc, &ri, mono_ns())) {
+		note("cannot write %s: %s", a->opts.output, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
 /* Everything before the loop; returns an exit status, or -1 to go on. */
 static int setup(struct app *a)
 {
@@ -384,10 +453,23 @@ static int setup(struct app *a)
 		return EXIT_USAGE;
 	}
 	/* Root may replace anything: only ever a regular file (or a new one). */
-	if (a->opts.prometheus && om_target_problem(a->opts.prometheus)) {
+	if (a->opts.prometheus && textfile_target_problem(a->opts.prometheus)) {
 		note("bad value for --prometheus: %s %s", a->opts.prometheus,
-		     om_target_problem(a->opts.prometheus));
+		     textfile_target_problem(a->opts.prometheus));
 		return EXIT_USAGE;
+	}
+	if (a->opts.output && textfile_target_problem(a->opts.output)) {
+		note("bad value for -o: %s %s", a->opts.output,
+		     textfile_target_problem(a->opts.output));
+		return EXIT_USAGE;
+	}
+	/* A port taken or an address not ours: said now, before any BPF. */
+	if (a->opts.listen) {
+		if (http_start(&a->http, a->opts.listen, why, sizeof(why))) {
+			note("bad value for --listen: %s", why);
+			return EXIT_USAGE;
+		}
+		a->listening = true;
 	}
 	err = probe_privileges(why, sizeof(why));
 	if (err) {
@@ -467,12 +549,25 @@ static int setup(struct app *a)
 			snprintf(why, sizeof(why), "cannot read the BPF maps: %s",
 				 strerror(-err));
 		else
-			err = om_publish(a->opts.prometheus, &a->oc, &now, why,
+			err = textfile_publish(a->opts.prometheus, &a->oc, &now, why,
 					 sizeof(why));
 		if (err) {
 			note("%s", why);
 			return EXIT_ERROR;
 		}
+	}
+	if (a->opts.output && start_recording(a))
+		return EXIT_ERROR;
+	if (a->listening) {
+		static struct lt_snapshot now;
+
+		err = tracer_read(&a->tracer, &now);
+		if (err) {
+			note("cannot read the BPF maps: %s", strerror(-err));
+			return EXIT_ERROR;
+		}
+		serve(a, &now);
+		note("serving http://%s/metrics", a->http.where);
 	}
 	if (a->plan.run[PLAN_VIOLATIONS]) {
 		err = tracer_calibrate_pfn(&a->tracer);
@@ -516,7 +611,7 @@ static int run(struct app *a)
 	if (!a->tty)
 		banner(a);
 
-	while (!exiting && !a->output_err) {
+	while (!exiting && !a->output_err && !a->rec_err) {
 		now = mono_ns();
 		if (end && now >= end)
 			break;
@@ -547,8 +642,85 @@ static int run(struct app *a)
 			return EXIT_ERROR;
 		final_summary(a, &cur);
 	}
+	if (a->rec && fclose(a->rec) && !a->rec_err)
+		a->rec_err = errno ? errno : EIO;
+	a->rec = NULL;
+	if (a->rec_err) {
+		note("cannot write %s: %s", a->opts.output, strerror(a->rec_err));
+		return EXIT_ERROR;
+	}
 	if (a->output_err && a->output_err != EPIPE) {
 		note("cannot write to standard output: %s", strerror(a->output_err));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * labytrace heatmap FILE -o OUT.svg: the selected series of a recording,
+ * summed per interval.  No BPF, no privilege.
+ */
+static int draw_heatmap(const struct options *o)
+{
+	static const char *const what[] = {
+		[HEAT_LATENCY] = "Page allocation latency",
+		[HEAT_HOLD] = "Exclusive page hold time",
+		[HEAT_ALLOCS] = "Page allocations by order",
+		[HEAT_FAILURES] = "Page allocation failures by order",
+	};
+	struct record_select sel = { .metric = o->metric };
+	char why[512], sub[256] = "", buf[16];
+	struct heat h;
+	FILE *in, *out;
+	unsigned int i;
+	int err;
+
+	if (o->order >= 0) {
+		snprintf(buf, sizeof(buf), "%d", o->order);
+		record_select_add(&sel, "order", buf);
+	}
+	if (o->gfp_class >= 0)
+		record_select_add(&sel, "class", gfp_class_name(o->gfp_class));
+	if (o->exclusive)
+		record_select_add(&sel, "exclusive", "true");
+	if (o->ctx >= 0)
+		record_select_add(&sel, "context", ctx_name(NULL, o->ctx));
+	for (i = 0; i < sel.n; i++)
+		snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "%s%s=%s",
+			 i ? ", " : "", sel.name[i], sel.value[i]);
+	if (!sel.n)
+		snprintf(sub, sizeof(sub), "all series");
+
+	in = fopen(o->input, "re");
+	if (!in) {
+		note("bad value for heatmap FILE: %s: %s", o->input, strerror(errno));
+		return EXIT_USAGE;
+	}
+	err = record_read(in, o->input, &sel, &h, why, sizeof(why));
+	fclose(in);
+	if (err) {
+		note("%s", why);
+		return EXIT_USAGE;
+	}
+	if (textfile_target_problem(o->output)) {
+		note("bad value for -o: %s %s", o->output,
+		     textfile_target_problem(o->output));
+		heat_free(&h);
+		return EXIT_USAGE;
+	}
+	out = fopen(o->output, "we");
+	if (!out) {
+		note("cannot write %s: %s", o->output, strerror(errno));
+		heat_free(&h);
+		return EXIT_ERROR;
+	}
+	snprintf(sub + strlen(sub), sizeof(sub) - strlen(sub), "; %u intervals, %llu %s",
+		 h.cols, h.total, o->metric == HEAT_LATENCY || o->metric == HEAT_HOLD ?
+		 "samples" : o->metric == HEAT_ALLOCS ? "allocations" : "failures");
+	err = heatmap_svg(out, &h, what[o->metric], sub);
+	heat_free(&h);
+	if (fclose(out) || err) {
+		note("cannot write %s: %s", o->output, strerror(errno ? errno : EIO));
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
@@ -602,9 +774,15 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (app.opts.cmd == CMD_HEATMAP)
+		return draw_heatmap(&app.opts);
 	ret = setup(&app);
 	if (ret < 0)
 		ret = run(&app);
+	if (app.listening)
+		http_stop(&app.http);
+	if (app.rec)
+		fclose(app.rec);
 	tracer_stop(&app.tracer);
 	ksyms_free(app.ksyms);
 	probe_free(&app.feat);

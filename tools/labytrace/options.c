@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gfp.h"
+#include "http.h"
 #include "labytrace.h"
 #include "options.h"
 #include "stats.h"
@@ -25,7 +26,9 @@ static const char doc[] =
 "ownership violations, live.\n"
 "\n"
 "MODE is latency, failures or violations; without one, labytrace shows all "
-"that the running kernel supports.  It needs root (CAP_BPF and CAP_PERFMON, "
+"that the running kernel supports.  \"record -o FILE\" also keeps each "
+"interval's histograms in FILE (NDJSON); \"heatmap FILE -o OUT.svg\" draws "
+"one of a recording (no privilege needed).  It needs root (CAP_BPF and CAP_PERFMON, "
 "or CAP_SYS_ADMIN where libbpf needs it; it says which) and a kernel with "
 "BTF.  Times are UTC.\n"
 "\v"
@@ -39,22 +42,34 @@ static const char doc[] =
 "                                 violations, and pages held over 2 s\n"
 "  labytrace --prometheus /var/lib/node_exporter/labytrace.prom\n"
 "                                 also export for node_exporter\n"
+"  labytrace --listen 127.0.0.1:9435\n"
+"                                 also serve /metrics to Prometheus\n"
+"  labytrace record -o rec.ndjson -d 10m\n"
+"                                 keep every interval's histograms\n"
+"  labytrace heatmap rec.ndjson -o lat.svg --gfp atomic --context softirq\n"
+"                                 latency over time, as a heatmap\n"
 "\n"
 "Exit status:\n"
 "  0  success (Ctrl-C, SIGTERM or -d ends a run normally)\n"
-"  1  runtime error (standard output closed or full, a map unreadable)\n"
-"  2  unknown option or bad value (a --prometheus FILE that exists must be\n"
-"     a regular file)\n"
+"  1  runtime error (standard output closed or full, a map unreadable, a\n"
+"     --prometheus, record or heatmap file that cannot be written)\n"
+"  2  unknown option or bad value (a --prometheus or -o FILE that exists\n"
+"     must be a regular file; a --listen address that cannot be bound; a\n"
+"     heatmap FILE that is not a recording, or has nothing selected)\n"
 "  3  missing privilege: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN where\n"
 "     libbpf needs it (the line says which), or the kernel refused bpf()\n"
 "  4  the kernel has no BTF (/sys/kernel/btf/vmlinux)\n"
 "  5  the mode asked for cannot run on this kernel (missing tracepoints,\n"
 "     fentry refused, ...); the reason is printed\n";
 
-static const char args_doc[] = "[latency|failures|violations]";
+static const char args_doc[] = "[latency|failures|violations]\n"
+"record -o FILE [latency|failures|violations]\n"
+"heatmap FILE -o OUT.svg";
 
 enum {
 	OPT_PROMETHEUS = 256,
+	OPT_LISTEN,
+	OPT_METRIC,
 	OPT_ORDER,
 	OPT_GFP,
 	OPT_CONTEXT,
@@ -75,8 +90,14 @@ static const struct argp_option argp_opts[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C)", 1 },
 	{ "json", 'j', NULL, 0, "NDJSON on stdout, one object per line", 1 },
 	{ "prometheus", OPT_PROMETHEUS, "FILE", 0,
-	  "Also write OpenMetrics text to FILE every interval (atomically); FILE "
-	  "must be a regular file or not exist", 1 },
+	  "Also write the counts to FILE every interval (atomically), in the "
+	  "text format node_exporter's textfile collector reads; FILE must be a "
+	  "regular file or not exist", 1 },
+	{ "listen", OPT_LISTEN, "ADDRESS:PORT", 0,
+	  "Also serve the counts over HTTP at /metrics (classic text, or "
+	  "OpenMetrics when asked for); port 0 picks a free one", 1 },
+	{ "output", 'o', "FILE", 0,
+	  "record: the recording; heatmap: the SVG (a regular file or new)", 1 },
 	{ "failure-records", OPT_FAILURE_RECORDS, "N", 0,
 	  "Write a record (with its stack) for the first N failures of each "
 	  "interval (default 100); all are counted, by stack, in the kernel", 1 },
@@ -101,9 +122,13 @@ static const struct argp_option argp_opts[] = {
 	{ "held-max", OPT_HELD_MAX, "N", 0,
 	  "Track up to N exclusive pages at once (default 524288: 60 MiB of "
 	  "kernel memory, about 120 bytes a page, taken at start)", 3 },
-	{ NULL, 0, NULL, 0, "Other:", 4 },
+	{ NULL, 0, NULL, 0, "Heatmap (the filters above select what is drawn):", 4 },
+	{ "metric", OPT_METRIC, "WHAT", 0,
+	  "latency (default), hold (time pages were owned), allocs or failures "
+	  "(by order)", 4 },
+	{ NULL, 0, NULL, 0, "Other:", 5 },
 	{ "latency-source", OPT_LAT_SOURCE, "SRC", 0,
-	  "auto (default), tracepoint or fentry", 4 },
+	  "auto (default), tracepoint or fentry", 5 },
 	{ "help", 'h', NULL, 0, "Give this help list", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1 },
 	{ "version", 'V', NULL, 0, "Print program version", -1 },
@@ -270,6 +295,34 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "--prometheus", arg);
 		o->prometheus = arg;
 		break;
+	case OPT_LISTEN: {
+		char host[256];
+		unsigned int port;
+
+		if (http_parse_listen(arg, host, sizeof(host), &port))
+			return bad(state, "bad value for %s: '%s' (ADDRESS:PORT, e.g. 127.0.0.1:9435 or [::1]:9435)",
+				   "--listen", arg);
+		o->listen = arg;
+		break;
+	}
+	case 'o':
+		if (!*arg)
+			return bad(state, "bad value for %s: '%s' (a file name)", "-o", arg);
+		o->output = arg;
+		break;
+	case OPT_METRIC:
+		if (!strcmp(arg, "latency"))
+			o->metric = HEAT_LATENCY;
+		else if (!strcmp(arg, "hold"))
+			o->metric = HEAT_HOLD;
+		else if (!strcmp(arg, "allocs"))
+			o->metric = HEAT_ALLOCS;
+		else if (!strcmp(arg, "failures"))
+			o->metric = HEAT_FAILURES;
+		else
+			return bad(state, "bad value for %s: '%s' (latency, hold, allocs or failures)",
+				   "--metric", arg);
+		break;
 	case 'v':
 		o->verbose = true;
 		break;
@@ -361,7 +414,23 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ps->result = OPTIONS_EXIT;
 		break;
 	case ARGP_KEY_ARG:
-		if (state->arg_num > 0)
+		if (state->arg_num == 0 && !strcmp(arg, "record")) {
+			o->cmd = CMD_RECORD;
+			break;
+		}
+		if (state->arg_num == 0 && !strcmp(arg, "heatmap")) {
+			o->cmd = CMD_HEATMAP;
+			break;
+		}
+		if (o->cmd == CMD_HEATMAP) {
+			if (o->input)
+				return bad(state, "'%s': heatmap draws one recording", arg);
+			if (!*arg)
+				return bad(state, "heatmap: an empty file name");
+			o->input = arg;
+			break;
+		}
+		if (state->arg_num > (o->cmd == CMD_RECORD))
 			return bad(state, "'%s': only one mode may be given", arg);
 		if (parse_mode(arg, &o->modes))
 			return bad(state, "unknown mode '%s' (latency, failures or violations)",
@@ -382,6 +451,34 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* What only some commands take, and what they need. */
+static int check_command(const struct options *o, FILE *err)
+{
+	const char *why = NULL;
+
+	if (o->cmd == CMD_HEATMAP) {
+		if (!o->input)
+			why = "heatmap needs a recording: heatmap FILE -o OUT.svg";
+		else if (!o->output)
+			why = "heatmap needs -o OUT.svg";
+		else if (o->pid || o->cpu >= 0 || o->gfp_mask || o->warned_only)
+			why = "heatmap selects by --order, --gfp CLASS, --context and --exclusive only";
+		else if (o->json || o->prometheus || o->listen || o->duration_ns)
+			why = "heatmap draws a recording: -j, -d, --prometheus and --listen are for tracing";
+	} else if (o->cmd == CMD_RECORD) {
+		if (!o->output)
+			why = "record needs -o FILE";
+	} else if (o->output) {
+		why = "-o is for record and heatmap";
+	}
+	if (o->cmd != CMD_HEATMAP && o->metric != HEAT_LATENCY)
+		why = "--metric is for heatmap";
+	if (!why)
+		return OPTIONS_RUN;
+	fprintf(err, "labytrace: %s\n", why);
+	return OPTIONS_BAD;
 }
 
 int options_parse(struct options *o, int argc, char **argv, FILE *out,
@@ -414,5 +511,5 @@ int options_parse(struct options *o, int argc, char **argv, FILE *out,
 		fprintf(err, "labytrace: bad command line\n");
 		return OPTIONS_BAD;
 	}
-	return OPTIONS_RUN;
+	return check_command(o, err);
 }

@@ -29,13 +29,33 @@ enum lat_source {
 	LATSRC_FENTRY,
 };
 
+/* What labytrace does: trace (the default), record, or draw a recording. */
+enum command {
+	CMD_TRACE,
+	CMD_RECORD,
+	CMD_HEATMAP,
+};
+
+/* What a heatmap draws (--metric). */
+enum heat_metric {
+	HEAT_LATENCY,
+	HEAT_HOLD,
+	HEAT_ALLOCS,
+	HEAT_FAILURES,
+};
+
 struct options {
+	enum command cmd;
 	unsigned int modes;
 	bool all_modes;			/* no subcommand: show what works */
 	unsigned long long interval_ns;
 	unsigned long long duration_ns;	/* 0: until Ctrl-C */
 	bool json;
 	const char *prometheus;
+	const char *listen;		/* --listen ADDRESS:PORT, or NULL */
+	const char *output;		/* -o: the recording, or the SVG */
+	const char *input;		/* heatmap: the recording */
+	enum heat_metric metric;
 	/* filters, applied in the kernel */
 	unsigned int pid;		/* 0: any */
 	int cpu;			/* -1: any */

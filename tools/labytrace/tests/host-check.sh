@@ -6,7 +6,7 @@
 #   host-check.sh LABYTRACE CHECKERS_DIR
 #
 # CHECKERS_DIR holds ndjson_check and om_check (json-c and a strict
-# OpenMetrics parser), and standin_check (the violation and fentry handlers
+# OpenMetrics and classic text parser), and standin_check (the violation and fentry handlers
 # on stand-in tracepoints, for kernels without their own).  Skips everything,
 # with the reason, when not root or when labytrace says the kernel refuses BPF
 # (exit 3) or has no BTF (exit 4); any other failure to run fails the layer,
@@ -269,13 +269,14 @@ else
 	not_ok "stdout full or closed: exit 1 and one line" "${bad[@]}"
 fi
 
-# 13. OpenMetrics file for node_exporter
+# 13. the textfile for node_exporter, in the classic text format its
+# collector parses (exporters-check.sh has node_exporter itself read it)
 mkdir "$tmp/prom"
 run failures -d 2 -i 0.5 -j --prometheus "$tmp/prom/labytrace.prom"
-omc=$("$checkers/om_check" "$tmp/prom/labytrace.prom" 2>&1)
+omc=$("$checkers/om_check" --classic "$tmp/prom/labytrace.prom" 2>&1)
 if [ $rc = 0 ] && [ "$(ls -A "$tmp/prom")" = labytrace.prom ] &&
    [[ $omc == ok* ]] && [ "$(stat -c %a "$tmp/prom/labytrace.prom")" = 644 ]; then
-	ok "--prometheus: strict OpenMetrics, replaced atomically ($omc)"
+	ok "--prometheus: strict classic text, replaced atomically ($omc)"
 else
 	not_ok "--prometheus" "rc=$rc" "$omc" "$(ls -A "$tmp/prom")"
 fi

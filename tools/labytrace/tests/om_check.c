@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* om_check FILE: is FILE strict OpenMetrics text?  For host-check.sh. */
+/*
+ * om_check [--classic] FILE: is FILE strict OpenMetrics text (or, with
+ * --classic, the classic text format node_exporter reads)?  For the host
+ * and exporter checks.
+ */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "om_parse.h"
 
 int main(int argc, char **argv)
@@ -9,15 +14,16 @@ int main(int argc, char **argv)
 	struct om_result r;
 	char *text = NULL;
 	size_t cap = 0, len = 0, n;
+	int classic = argc == 3 && !strcmp(argv[1], "--classic");
 	FILE *f;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: om_check FILE\n");
+	if (argc != 2 + classic) {
+		fprintf(stderr, "usage: om_check [--classic] FILE\n");
 		return 2;
 	}
-	f = fopen(argv[1], "r");
+	f = fopen(argv[1 + classic], "r");
 	if (!f) {
-		perror(argv[1]);
+		perror(argv[1 + classic]);
 		return 1;
 	}
 	do {
@@ -32,7 +38,7 @@ int main(int argc, char **argv)
 	} while (n);
 	fclose(f);
 	text[len] = '\0';
-	if (om_parse(text, &r)) {
+	if ((classic ? prom_parse : om_parse)(text, &r)) {
 		printf("error: %s\n", r.err);
 		free(text);
 		return 1;

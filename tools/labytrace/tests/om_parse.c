@@ -24,6 +24,8 @@ struct series {
 
 struct parser {
 	struct om_result *r;
+	bool classic;		/* the 0.0.4 text format */
+	char help[NAME_LEN];	/* classic: the HELP line's name, before TYPE */
 	int line;
 	char fams[MAX_FAMILIES][NAME_LEN];
 	int nfams;
@@ -117,8 +119,23 @@ static int metadata(struct parser *p, char *line)
 	snprintf(rest, sizeof(rest), "%s", line + n);
 	if (!valid_name(name, strlen(name)))
 		return fail(p, "bad metric name '%s'", name);
-	if (!strcmp(kw, "TYPE")) {
+	if (p->classic && !strcmp(kw, "HELP")) {
+		/* classic: HELP, then TYPE, of one family */
 		if (close_family(p))
+			return -1;
+		if (p->help[0])
+			return fail(p, "HELP for %s without its TYPE", p->help);
+		snprintf(p->help, sizeof(p->help), "%s", name);
+		p->fam[0] = '\0';
+		return 0;
+	}
+	if (p->classic && !strcmp(kw, "UNIT"))
+		return fail(p, "UNIT is not in the classic format");
+	if (!strcmp(kw, "TYPE")) {
+		if (p->classic && strcmp(p->help, name))
+			return fail(p, "TYPE %s not after its HELP", name);
+		p->help[0] = '\0';
+		if (!p->classic && close_family(p))
 			return -1;
 		for (i = 0; i < (unsigned int)p->nfams; i++)
 			if (!strcmp(p->fams[i], name))
@@ -337,6 +354,14 @@ static int sample(struct parser *p, const char *line)
 
 	if (!strcmp(p->type, "histogram"))
 		return histogram_sample(p, name, l, nl, v);
+	if (!strcmp(p->type, "counter") && p->classic) {
+		/* The family is named after its samples: what node_exporter needs. */
+		if (strcmp(name, p->fam))
+			return fail(p, "counter sample %s outside family %s", name, p->fam);
+		if (isnan(v) || v < 0)
+			return fail(p, "negative counter");
+		return 0;
+	}
 	if (!strcmp(p->type, "counter")) {
 		if (!suffix(name, p->fam, "_total") && !suffix(name, p->fam, "_created"))
 			return fail(p, "counter sample %s is not %s_total", name, p->fam);
@@ -349,7 +374,7 @@ static int sample(struct parser *p, const char *line)
 	return 0;
 }
 
-int om_parse(const char *text, struct om_result *r)
+static int parse(const char *text, bool classic, struct om_result *r)
 {
 	struct parser *p = calloc(1, sizeof(*p));
 	const char *line = text, *nl;
@@ -363,6 +388,7 @@ int om_parse(const char *text, struct om_result *r)
 		return -1;
 	}
 	p->r = r;
+	p->classic = classic;
 	for (;;) {
 		p->line++;
 		nl = strchr(line, '\n');
@@ -388,6 +414,8 @@ int om_parse(const char *text, struct om_result *r)
 				goto out;
 			}
 			ret = close_family(p);
+			if (!ret && p->help[0])
+				ret = fail(p, "HELP for %s without its TYPE", p->help);
 			goto out;
 		}
 		if (buf[0] == '#' ? metadata(p, buf) : sample(p, buf))
@@ -396,4 +424,14 @@ int om_parse(const char *text, struct om_result *r)
 out:
 	free(p);
 	return ret;
+}
+
+int om_parse(const char *text, struct om_result *r)
+{
+	return parse(text, false, r);
+}
+
+int prom_parse(const char *text, struct om_result *r)
+{
+	return parse(text, true, r);
 }

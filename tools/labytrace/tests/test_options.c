@@ -134,7 +134,7 @@ static void test_all_options(void **state)
 /* Each bad input: OPTIONS_BAD and exactly one line naming the problem. */
 static void bad(const char *want, ...)
 {
-	char *argv[8] = { "labytrace" };
+	char *argv[16] = { "labytrace" };
 	struct mem out, err;
 	struct options o;
 	int argc = 1, ret;
@@ -199,6 +199,65 @@ static void test_bad_input(void **state)
 	bad("bad value for --held-max: '16777217'", "--held-max", "16777217", NULL);
 	bad("unknown mode 'everything'", "everything", NULL);
 	bad("only one mode may be given", "latency", "failures", NULL);
+}
+
+/* --listen, record and heatmap: what each command takes and needs. */
+static void test_commands(void **state)
+{
+	struct run r;
+
+	parse(&r, "--listen", "127.0.0.1:9435", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.cmd, CMD_TRACE);
+	assert_string_equal(r.o.listen, "127.0.0.1:9435");
+	done(&r);
+	parse(&r, "--listen", "[::1]:0", "failures", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.modes, MODE_FAILURES);
+	done(&r);
+
+	parse(&r, "record", "-o", "rec.ndjson", "-i", "2", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.cmd, CMD_RECORD);
+	assert_int_equal(r.o.modes, MODE_ALL);
+	assert_string_equal(r.o.output, "rec.ndjson");
+	done(&r);
+	parse(&r, "record", "latency", "-o", "rec.ndjson", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.modes, MODE_LATENCY);
+	done(&r);
+
+	parse(&r, "heatmap", "rec.ndjson", "-o", "h.svg", "--metric", "hold",
+	      "--context", "softirq", "--gfp", "atomic", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.cmd, CMD_HEATMAP);
+	assert_string_equal(r.o.input, "rec.ndjson");
+	assert_string_equal(r.o.output, "h.svg");
+	assert_int_equal(r.o.metric, HEAT_HOLD);
+	assert_int_equal(r.o.ctx, LT_SOFTIRQ);
+	assert_int_equal(r.o.gfp_class, LT_ATOMIC);
+	done(&r);
+
+	bad("bad value for --listen: '9435' (ADDRESS:PORT", "--listen", "9435", NULL);
+	bad("bad value for --listen: ':9435'", "--listen", ":9435", NULL);
+	bad("bad value for --listen: '127.0.0.1:65536'", "--listen", "127.0.0.1:65536", NULL);
+	bad("bad value for --listen: '127.0.0.1:-1'", "--listen", "127.0.0.1:-1", NULL);
+	bad("bad value for --listen: '127.0.0.1:http'", "--listen", "127.0.0.1:http", NULL);
+	bad("bad value for --listen: '::1:9435'", "--listen", "::1:9435", NULL);
+	bad("bad value for --listen: '[::1]9435'", "--listen", "[::1]9435", NULL);
+	bad("bad value for -o: ''", "record", "-o", "", NULL);
+	bad("record needs -o FILE", "record", NULL);
+	bad("only one mode may be given", "record", "-o", "x", "latency", "failures", NULL);
+	bad("-o is for record and heatmap", "-o", "x", NULL);
+	bad("heatmap needs a recording", "heatmap", "-o", "x.svg", NULL);
+	bad("heatmap needs -o OUT.svg", "heatmap", "rec", NULL);
+	bad("heatmap draws one recording", "heatmap", "a", "b", "-o", "x.svg", NULL);
+	bad("heatmap selects by", "heatmap", "a", "-o", "x.svg", "-p", "1", NULL);
+	bad("-j, -d, --prometheus and --listen are for tracing", "heatmap", "a",
+	    "-o", "x.svg", "--listen", "127.0.0.1:1", NULL);
+	bad("bad value for --metric: 'speed'", "heatmap", "a", "-o", "x.svg",
+	    "--metric", "speed", NULL);
+	bad("--metric is for heatmap", "--metric", "hold", NULL);
 }
 
 /* A leading 0 is not octal: -p 010 is process 10, not 8. */
@@ -318,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_are_decimal),
 		cmocka_unit_test(test_help_write_error),
 		cmocka_unit_test(test_parse_duration),
+		cmocka_unit_test(test_commands),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);

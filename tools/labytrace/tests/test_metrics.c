@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The OpenMetrics writer, checked by a strict parser (om_parse.c) that is
- * itself tested here against broken inputs.
+ * The exposition writers (classic text and OpenMetrics), labytrace's
+ * families, the textfile and Accept negotiation, checked by a strict parser
+ * (om_parse.c) that is itself tested here against broken inputs.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "test.h"
 #include "gfp.h"
 #include "hist.h"
+#include "expo.h"
+#include "metrics.h"
 #include "om_parse.h"
-#include "openmetrics.h"
+#include "textfile.h"
 
 static struct gfp_table gfp;
 
@@ -52,13 +56,19 @@ static struct lt_snapshot *sample_snapshot(void)
 	return s;
 }
 
-static char *render(const struct out_ctx *c, const struct lt_snapshot *s)
+static char *render_fmt(enum expo_format fmt, const struct out_ctx *c,
+			const struct lt_snapshot *s)
 {
 	struct mem m;
 
 	mem_open(&m);
-	assert_int_equal(om_write(m.f, c, s), 0);
+	assert_int_equal(metrics_write(m.f, fmt, c, s), 0);
 	return mem_close(&m);
+}
+
+static char *render(const struct out_ctx *c, const struct lt_snapshot *s)
+{
+	return render_fmt(EXPO_OPENMETRICS, c, s);
 }
 
 static void test_seconds(void **state)
@@ -75,7 +85,7 @@ static void test_seconds(void **state)
 	char buf[32];
 
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		om_seconds(buf, sizeof(buf), cases[i].ns);
+		expo_seconds(buf, sizeof(buf), cases[i].ns);
 		assert_string_equal(buf, cases[i].s);
 	}
 }
@@ -97,8 +107,14 @@ static void test_write_parses(void **state)
 	assert_non_null(strstr(text,
 		"labytrace_page_alloc_latency_seconds_count{order=\"0\",class=\"atomic\","
 		"exclusive=\"true\",context=\"hardirq\"} 1001\n"));
-	/* cumulative: all 1000 small samples are <= 8.192 us */
-	assert_non_null(strstr(text, "context=\"hardirq\",le=\"0.000008192\"} 1000\n"));
+	/* cumulative: 100 + 7i <= 4096 for 571 of the small samples, all <= 16.384 us */
+	assert_non_null(strstr(text, "context=\"hardirq\",le=\"0.000004096\"} 571\n"));
+	assert_non_null(strstr(text, "context=\"hardirq\",le=\"0.000016384\"} 1000\n"));
+	/* every other log2 bound only, from 256 ns */
+	assert_null(strstr(text, "le=\"0.000008192\""));
+	assert_null(strstr(text, "le=\"0.000000128\""));
+	assert_non_null(strstr(text, "le=\"0.000000256\"}"));
+	assert_non_null(strstr(text, "le=\"17.179869184\"}"));
 	/* expected failures (__GFP_NOWARN) apart from the ones warned about */
 	assert_non_null(strstr(text, "labytrace_page_alloc_failures_total{order=\"0\","
 				     "class=\"atomic\",exclusive=\"true\",context=\"hardirq\","
@@ -196,6 +212,226 @@ static void test_parser_is_strict(void **state)
 	assert_int_equal(r.histograms, 1);
 }
 
+/*
+ * The textfile's format: node_exporter's collector (expfmt's text parser)
+ * types a counter only when its TYPE line names the samples, x_total; an
+ * OpenMetrics "# TYPE x counter" made every labytrace counter "untyped".
+ */
+static void test_classic_format(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = sample_snapshot();
+	struct om_result r;
+	char *text = render_fmt(EXPO_CLASSIC, &c, s);
+
+	if (prom_parse(text, &r))
+		fail_msg("%s", r.err);
+	assert_int_equal(r.histograms, 6);
+	assert_non_null(strstr(text,
+		"# HELP labytrace_page_allocs_total Page allocations seen (nowarn: with __GFP_NOWARN).\n"
+		"# TYPE labytrace_page_allocs_total counter\n"
+		"labytrace_page_allocs_total{order=\"0\",class=\"atomic\",exclusive=\"true\","
+		"context=\"hardirq\",nowarn=\"false\"} 7\n"));
+	assert_non_null(strstr(text, "# TYPE labytrace_page_alloc_failures_total counter\n"));
+	assert_non_null(strstr(text, "# TYPE labytrace_exclusive_violations_total counter\n"));
+	assert_non_null(strstr(text, "# TYPE labytrace_lost_events_total counter\n"));
+	assert_non_null(strstr(text, "# TYPE labytrace_exclusive_acquired_total counter\n"
+				     "labytrace_exclusive_acquired_total 0\n"));
+	assert_non_null(strstr(text, "# TYPE labytrace_exclusive_held_pages gauge\n"
+				     "labytrace_exclusive_held_pages 4\n"));
+	assert_non_null(strstr(text, "# TYPE labytrace_page_alloc_latency_seconds histogram\n"));
+	assert_non_null(strstr(text, "labytrace_exclusive_hold_seconds_sum{context=\"softirq\"} 0.002\n"));
+	assert_non_null(strstr(text, "labytrace_exclusive_hold_seconds_bucket{context=\"softirq\","
+				     "le=\"0.004194304\"} 1\n"));
+	/* nothing the classic parser does not know */
+	assert_null(strstr(text, "# UNIT"));
+	assert_null(strstr(text, "# TYPE labytrace_page_allocs counter"));
+	/* the OpenMetrics text of the same snapshot is not valid classic text */
+	free(text);
+	text = render(&c, s);
+	assert_int_not_equal(prom_parse(text, &r), 0);
+	free(text);
+	free(s);
+}
+
+/* Label values and HELP escaped as each format wants (owner names will be the kernel's). */
+static void test_escaping(void **state)
+{
+	struct expo_labels l = {};
+	struct expo e;
+	struct mem m;
+	char *text;
+
+	expo_label(&l, "owner", "rx \"q0\" \\ \nx");
+	mem_open(&m);
+	expo_begin(&e, m.f, EXPO_CLASSIC);
+	expo_family(&e, "t", EXPO_GAUGE, NULL, "say \"hi\" \\ bye\nnext");
+	expo_value(&e, &l, 1);
+	expo_family(&e, "u", EXPO_COUNTER, NULL, "u");
+	expo_value(&e, NULL, 2);
+	assert_int_equal(expo_end(&e), 0);
+	text = mem_close(&m);
+	assert_string_equal(text,
+		"# HELP t say \"hi\" \\\\ bye\\nnext\n"
+		"# TYPE t gauge\n"
+		"t{owner=\"rx \\\"q0\\\" \\\\ \\nx\"} 1\n"
+		"# HELP u_total u\n"
+		"# TYPE u_total counter\n"
+		"u_total 2\n"
+		"# EOF\n");
+	assert_int_equal(e.samples, 2);
+	free(text);
+
+	mem_open(&m);
+	expo_begin(&e, m.f, EXPO_OPENMETRICS);
+	expo_family(&e, "t", EXPO_GAUGE, NULL, "say \"hi\" \\ bye\nnext");
+	expo_value(&e, &l, 1);
+	expo_family(&e, "u", EXPO_COUNTER, NULL, "u");
+	expo_value(&e, NULL, 2);
+	assert_int_equal(expo_end(&e), 0);
+	text = mem_close(&m);
+	assert_string_equal(text,
+		"# TYPE t gauge\n"
+		"# HELP t say \\\"hi\\\" \\\\ bye\\nnext\n"
+		"t{owner=\"rx \\\"q0\\\" \\\\ \\nx\"} 1\n"
+		"# TYPE u counter\n"
+		"# HELP u u\n"
+		"u_total 2\n"
+		"# EOF\n");
+	free(text);
+}
+
+/* Every key seen at once: the worst case the man page states. */
+static void test_worst_case_series(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	char want[64], *man = NULL, path[512];
+	bool found;
+	const char *fixtures = getenv("LABYTRACE_FIXTURES");
+	unsigned int i;
+	unsigned long lines = 0;
+	struct om_result r;
+	struct mem m;
+	struct expo e;
+	size_t cap = 0;
+	FILE *f;
+	char *text;
+
+	assert_non_null(s);
+	for (i = 0; i < LT_NR_KEYS; i++)
+		hist_add_value(&s->latency[i], 1000 + i);
+	for (i = 0; i < LT_NR_COUNTS; i++)
+		s->counts[i].allocs = 1 + i;
+	for (i = 0; i < LT_NR_CTX; i++)
+		hist_add_value(&s->hold[i], 1000000);
+	text = render_fmt(EXPO_CLASSIC, &c, s);
+	if (prom_parse(text, &r))
+		fail_msg("%s", r.err);
+	for (char *p = text; *p; p++)
+		lines += *p == '\n' && p[1] && p[1] != '#';
+	lines += text[0] != '#';
+	assert_int_equal(r.samples, METRICS_MAX_SERIES);
+	assert_int_equal(lines, METRICS_MAX_SERIES);
+	assert_int_equal(METRICS_MAX_SERIES, 6139);
+	print_message("# worst case: %d series (the kernel's 36 buckets made %d)\n",
+		      r.samples, (LT_NR_KEYS + LT_NR_CTX) * (LT_NR_SLOTS + 2) +
+		      2 * LT_NR_COUNTS + 23);
+	free(text);
+	/* the expo count agrees */
+	mem_open(&m);
+	expo_begin(&e, m.f, EXPO_CLASSIC);
+	expo_family(&e, "h", EXPO_HISTOGRAM, NULL, "h");
+	expo_histogram(&e, NULL, &s->hold[0], (unsigned int[]){ 8, 10 }, 2);
+	expo_end(&e);
+	free(mem_close(&m));
+	assert_int_equal(e.samples, 5);
+	free(s);
+
+	/* and the man page says so */
+	assert_non_null(fixtures);
+	snprintf(path, sizeof(path), "%s/../../../../Documentation/labytrace.8", fixtures);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_true(getdelim(&man, &cap, '\0', f) > 0);
+	fclose(f);
+	snprintf(want, sizeof(want), "at most %d series", METRICS_MAX_SERIES);
+	found = strstr(man, want) != NULL;
+	free(man);
+	if (!found)
+		fail_msg("labytrace.8 does not say '%s'", want);
+}
+
+/* Accept headers as Prometheus, node_exporter's clients and curl send them. */
+static void test_negotiate(void **state)
+{
+	static const struct {
+		const char *accept;
+		enum expo_format fmt;
+	} cases[] = {
+		{ NULL, EXPO_CLASSIC },
+		{ "", EXPO_CLASSIC },
+		{ "*/*", EXPO_CLASSIC },
+		{ "text/plain", EXPO_CLASSIC },
+		{ "garbage", EXPO_CLASSIC },
+		{ "application/json", EXPO_CLASSIC },
+		/* Prometheus 2.42's scrape */
+		{ "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+		  "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+		  EXPO_OPENMETRICS },
+		{ "application/openmetrics-text", EXPO_OPENMETRICS },
+		{ "Application/OpenMetrics-Text; version=\"1.0.0\"", EXPO_OPENMETRICS },
+		/* a preference for the classic format wins */
+		{ "application/openmetrics-text;q=0.3, text/plain;version=0.0.4",
+		  EXPO_CLASSIC },
+		{ "text/plain;q=0.2, application/openmetrics-text;q=0.9", EXPO_OPENMETRICS },
+		/* refused, or of a version we do not write */
+		{ "application/openmetrics-text;q=0", EXPO_CLASSIC },
+		{ "application/openmetrics-text;version=2.0.0", EXPO_CLASSIC },
+		{ "application/openmetrics-text;q=abc", EXPO_CLASSIC },
+		{ "application/openmetrics-text;q=1.5", EXPO_CLASSIC },
+		{ "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+		  "encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3", EXPO_CLASSIC },
+		{ ",,;;,application/openmetrics-text", EXPO_OPENMETRICS },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (expo_negotiate(cases[i].accept) != cases[i].fmt)
+			fail_msg("Accept: %s: wrong format", cases[i].accept ? cases[i].accept : "(none)");
+	assert_non_null(strstr(expo_content_type(EXPO_CLASSIC), "text/plain; version=0.0.4"));
+	assert_non_null(strstr(expo_content_type(EXPO_OPENMETRICS),
+			       "application/openmetrics-text; version=1.0.0"));
+}
+
+/* The classic checker rejects what node_exporter would mistype. */
+static void test_classic_parser_is_strict(void **state)
+{
+	static const char *const bad[] = {
+		/* the defect: OpenMetrics counter naming */
+		"# HELP a x\n# TYPE a counter\na_total 1\n# EOF\n",
+		"# HELP a x\n# TYPE a gauge\n# UNIT a seconds\n# EOF\n",
+		"# TYPE a gauge\na 1\n# EOF\n",
+		"# HELP a x\n# HELP b x\n# TYPE b gauge\n# EOF\n",
+		"# HELP a x\n# TYPE b gauge\n# EOF\n",
+		"# HELP a x\n# EOF\n",
+		"# HELP a x\na 1\n# TYPE a gauge\n# EOF\n",
+	};
+	static const char good[] =
+		"# HELP a_total x\n# TYPE a_total counter\na_total{x=\"1\"} 2\n"
+		"# HELP h h\n# TYPE h histogram\nh_bucket{le=\"1.0\"} 1\n"
+		"h_bucket{le=\"+Inf\"} 1\nh_sum 0.5\nh_count 1\n# EOF\n";
+	struct om_result r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!prom_parse(bad[i], &r))
+			fail_msg("accepted bad input %u", i);
+	if (prom_parse(good, &r))
+		fail_msg("%s", r.err);
+	assert_int_equal(r.histograms, 1);
+}
+
 static int count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -252,11 +488,11 @@ static void test_publish_atomic(void **state)
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
-	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_int_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 	/* A reader that opened the old version keeps all of it. */
 	old = slurp_fd(path, &old_fd, &old_st);
 	s->counts[lt_count_key(lt_key(0, LT_ATOMIC, 1, LT_HARDIRQ), 1)].fails = 4;
-	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_int_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 	/* replaced by a new file, no temporary file left behind */
 	assert_int_equal(count_entries(dir), 1);
 	assert_int_equal(stat(path, &st), 0);
@@ -277,7 +513,8 @@ static void test_publish_atomic(void **state)
 	text = calloc(1, len + 1);
 	assert_int_equal(fread(text, 1, len, f), (size_t)len);
 	fclose(f);
-	if (om_parse(text, &r))
+	/* node_exporter's textfile collector parses the classic format only */
+	if (prom_parse(text, &r))
 		fail_msg("%s", r.err);
 	assert_non_null(strstr(text, "context=\"hardirq\",nowarn=\"true\"} 4\n"));
 	free(text);
@@ -285,7 +522,7 @@ static void test_publish_atomic(void **state)
 
 	/* a directory that does not exist: an error, nothing created */
 	snprintf(path, sizeof(path), "%s/missing/x.prom", dir);
-	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_int_not_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 	assert_non_null(strstr(why, "No such file or directory"));
 	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
 	unlink(path);
@@ -319,7 +556,7 @@ static void test_publish_refuses_non_regular(void **state)
 	snprintf(path, sizeof(path), "%s/link", dir);
 	assert_int_equal(symlink(target, path), 0);
 	entries++;
-	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_int_not_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 	if (!strstr(why, "is a symbolic link, not a regular file"))
 		fail_msg("%s", why);
 	assert_int_equal(lstat(path, &st), 0);
@@ -328,12 +565,12 @@ static void test_publish_refuses_non_regular(void **state)
 	close(fd);
 	assert_string_equal(text, "old\n");
 	free(text);
-	assert_null(om_target_problem(target));
+	assert_null(textfile_target_problem(target));
 
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	entries++;
-	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_int_not_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 	assert_non_null(strstr(why, "is a FIFO, not a regular file"));
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
@@ -341,14 +578,14 @@ static void test_publish_refuses_non_regular(void **state)
 	snprintf(path, sizeof(path), "%s/dir", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	entries++;
-	assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_int_not_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 	assert_non_null(strstr(why, "is a directory, not a regular file"));
 
 	/* /dev/null's twin, where this may make one (root, as in make check) */
 	snprintf(path, sizeof(path), "%s/null", dir);
 	if (!mknod(path, S_IFCHR | 0666, makedev(1, 3))) {
 		entries++;
-		assert_int_not_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+		assert_int_not_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 		assert_non_null(strstr(why, "is a character device, not a regular file"));
 		assert_int_equal(lstat(path, &st), 0);
 		assert_true(S_ISCHR(st.st_mode));
@@ -361,9 +598,9 @@ static void test_publish_refuses_non_regular(void **state)
 
 	/* a missing file or a regular one is fine */
 	snprintf(path, sizeof(path), "%s/new.prom", dir);
-	assert_null(om_target_problem(path));
-	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
-	assert_null(om_target_problem(path));
+	assert_null(textfile_target_problem(path));
+	assert_int_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_null(textfile_target_problem(path));
 
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/dir", dir);
@@ -459,7 +696,7 @@ static void *reader_main(void *arg)
 			break;
 		}
 		rd->reads++;
-		if (om_parse(text, &r)) {
+		if (prom_parse(text, &r)) {
 			snprintf(rd->why, sizeof(rd->why), "read %lu (%zu bytes): %s",
 				 rd->reads, strlen(text), r.err);
 			free(text);
@@ -471,7 +708,7 @@ static void *reader_main(void *arg)
 		version_snapshot(s, v);
 		want = NULL;
 		f = open_memstream(&want, &len);
-		if (!f || om_write(f, rd->c, s) || fclose(f) ||
+		if (!f || metrics_write(f, EXPO_CLASSIC, rd->c, s) || fclose(f) ||
 		    strcmp(text, want)) {
 			snprintf(rd->why, sizeof(rd->why),
 				 "read %lu: not version %lu as written", rd->reads, v);
@@ -501,12 +738,12 @@ static void test_publish_concurrent_reader(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/labytrace.prom", dir);
 	version_snapshot(s, 0);
-	assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+	assert_int_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 
 	assert_int_equal(pthread_create(&t, NULL, reader_main, &rd), 0);
 	for (v = 1; v < PUBLISHES && !rd.why[0]; v++) {
 		version_snapshot(s, v);
-		assert_int_equal(om_publish(path, &c, s, why, sizeof(why)), 0);
+		assert_int_equal(textfile_publish(path, &c, s, why, sizeof(why)), 0);
 	}
 	atomic_store(&rd.stop, true);
 	assert_int_equal(pthread_join(t, NULL), 0);
@@ -529,10 +766,15 @@ int main(void)
 		cmocka_unit_test(test_write_parses),
 		cmocka_unit_test(test_write_empty_and_partial),
 		cmocka_unit_test(test_parser_is_strict),
+		cmocka_unit_test(test_classic_format),
+		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_worst_case_series),
+		cmocka_unit_test(test_negotiate),
+		cmocka_unit_test(test_classic_parser_is_strict),
 		cmocka_unit_test(test_publish_atomic),
 		cmocka_unit_test(test_publish_refuses_non_regular),
 		cmocka_unit_test(test_publish_concurrent_reader),
 	};
 
-	return cmocka_run_group_tests_name("openmetrics", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

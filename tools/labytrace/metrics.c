@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/* labytrace's metric families, from a snapshot of cumulative counts. */
+#include "gfp.h"
+#include "hist.h"
+#include "metrics.h"
+
+static const unsigned int les[METRICS_NR_LES] = {
+	8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34,
+};
+
+/* The labels of a (order, class, exclusive, context) key; @order is storage. */
+static void key_labels(const struct out_ctx *c, unsigned int key,
+		       struct expo_labels *l, char *order, size_t len)
+{
+	unsigned int o, cls, excl, ctx;
+
+	lt_key_split(key, &o, &cls, &excl, &ctx);
+	snprintf(order, len, "%u", o);
+	l->n = 0;
+	expo_label(l, "order", order);
+	expo_label(l, "class", gfp_class_name(cls));
+	expo_label(l, "exclusive", excl ? "true" : "false");
+	expo_label(l, "context", ctx_name(c, ctx));
+}
+
+static void latency(struct expo *e, const struct out_ctx *c,
+		    const struct lt_snapshot *s)
+{
+	struct expo_labels l;
+	unsigned int key;
+	char order[8];
+
+	expo_family(e, "labytrace_page_alloc_latency_seconds", EXPO_HISTOGRAM,
+		    "seconds", "Page allocation latency (order 11 counts all orders above 10).");
+	for (key = 0; key < LT_NR_KEYS; key++) {
+		if (!hist_count(&s->latency[key]))
+			continue;
+		key_labels(c, key, &l, order, sizeof(order));
+		expo_histogram(e, &l, &s->latency[key], les, METRICS_NR_LES);
+	}
+}
+
+/*
+ * Allocations or failures by key and nowarn.  A series appears with its
+ * first allocation and stays, so that rate() sees every failure.
+ */
+static void counts(struct expo *e, const struct out_ctx *c,
+		   const struct lt_snapshot *s, bool fails)
+{
+	struct expo_labels l;
+	unsigned int ckey;
+	char order[8];
+
+	for (ckey = 0; ckey < LT_NR_COUNTS; ckey++) {
+		if (!s->counts[ckey].allocs)
+			continue;
+		key_labels(c, ckey / 2, &l, order, sizeof(order));
+		expo_label(&l, "nowarn", ckey % 2 ? "true" : "false");
+		expo_value(e, &l, fails ? s->counts[ckey].fails : s->counts[ckey].allocs);
+	}
+}
+
+static void failures(struct expo *e, const struct out_ctx *c,
+		     const struct lt_snapshot *s)
+{
+	expo_family(e, "labytrace_page_allocs", EXPO_COUNTER, NULL,
+		    "Page allocations seen (nowarn: with __GFP_NOWARN).");
+	counts(e, c, s, false);
+	expo_family(e, "labytrace_page_alloc_failures", EXPO_COUNTER, NULL,
+		    "Page allocations that failed (nowarn: expected by the caller, "
+		    "with __GFP_NOWARN).");
+	counts(e, c, s, true);
+}
+
+static void value1(struct expo *e, const char *name, enum expo_type type,
+		   const char *help, unsigned long long v)
+{
+	expo_family(e, name, type, NULL, help);
+	expo_value(e, NULL, v);
+}
+
+static void violations(struct expo *e, const struct out_ctx *c,
+		       const struct lt_snapshot *s)
+{
+	struct out_ctx known = *c;
+	struct expo_labels l;
+	unsigned int i, d;
+
+	expo_family(e, "labytrace_exclusive_violations", EXPO_COUNTER, NULL,
+		    "__GFP_EXCLUSIVE ownership violations, by kind and whether refused.");
+	for (i = 0; i < LT_NR_KINDS; i++) {
+		for (d = 0; d < 2; d++) {
+			l.n = 0;
+			expo_label(&l, "kind", kind_name(i));
+			expo_label(&l, "denied", d ? "true" : "false");
+			expo_value(e, &l, s->violations[i][d]);
+		}
+	}
+	value1(e, "labytrace_exclusive_acquired", EXPO_COUNTER,
+	       "Exclusive allocations.", s->stats[LT_STAT_ACQUIRE]);
+	value1(e, "labytrace_exclusive_released", EXPO_COUNTER,
+	       "Ends of ownership (release or free).", s->stats[LT_STAT_RELEASE]);
+	value1(e, "labytrace_exclusive_transferred", EXPO_COUNTER,
+	       "Ownership transfers.", s->stats[LT_STAT_TRANSFER]);
+	value1(e, "labytrace_exclusive_held_pages", EXPO_GAUGE,
+	       "Exclusive allocations owned now (acquired while labytrace ran).",
+	       s->held_now);
+	value1(e, "labytrace_exclusive_held_over_threshold_pages", EXPO_GAUGE,
+	       "Exclusive allocations held longer than --held-over.", s->held_over);
+	/* The kernel names the owner's context: always known. */
+	known.ctx_known = true;
+	expo_family(e, "labytrace_exclusive_hold_seconds", EXPO_HISTOGRAM, "seconds",
+		    "How long exclusive pages were owned, by the owner's context.");
+	for (i = 0; i < LT_NR_CTX; i++) {
+		l.n = 0;
+		expo_label(&l, "context", ctx_name(&known, i));
+		expo_histogram(e, &l, &s->hold[i], les, METRICS_NR_LES);
+	}
+}
+
+static void lost(struct expo *e, const struct lt_snapshot *s)
+{
+	static const struct {
+		const char *reason;
+		int stat;
+	} reasons[] = {
+		{ "ringbuf_full_failure", LT_STAT_RB_FULL_FAILURE },
+		{ "ringbuf_full_violation", LT_STAT_RB_FULL_VIOLATION },
+		{ "latency_unmatched", LT_STAT_LAT_UNMATCHED },
+		{ "latency_table_full", LT_STAT_LAT_START_FULL },
+		{ "acquire_untracked", LT_STAT_ACQUIRE_UNTRACKED },
+		{ "stack_unrecorded", LT_STAT_STACK_UNRECORDED },
+		{ "failure_unaggregated", LT_STAT_FAIL_UNAGGREGATED },
+	};
+	struct expo_labels l;
+	unsigned int i;
+
+	expo_family(e, "labytrace_lost_events", EXPO_COUNTER, NULL,
+		    "Events or data labytrace could not record, by reason.");
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		l.n = 0;
+		expo_label(&l, "reason", reasons[i].reason);
+		expo_value(e, &l, s->stats[reasons[i].stat]);
+	}
+	l.n = 0;
+	expo_label(&l, "reason", "bpf_recursion_misses");
+	expo_value(e, &l, s->bpf_misses);
+}
+
+int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,
+		  const struct lt_snapshot *cum)
+{
+	struct expo e;
+
+	expo_begin(&e, f, fmt);
+	if (c->have_latency)
+		latency(&e, c, cum);
+	if (c->have_failures)
+		failures(&e, c, cum);
+	if (c->have_violations)
+		violations(&e, c, cum);
+	lost(&e, cum);
+	return expo_end(&e);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What labytrace exports to Prometheus: its metric families, their labels
+ * and values, from the cumulative counts of a snapshot, in either
+ * exposition format (expo.h).  The textfile (--prometheus) and the HTTP
+ * endpoint (--listen) write the same families.
+ */
+#ifndef LABYTRACE_METRICS_H
+#define LABYTRACE_METRICS_H
+
+#include <stdio.h>
+#include "expo.h"
+#include "stats.h"
+
+/*
+ * Histogram buckets exported: every other log2 bound from 256 ns to
+ * 2^34 ns (17.2 s), a factor of 4 apart, then +Inf.  The kernel keeps 36
+ * log2 buckets; exporting all of them made ~11,000 series.
+ */
+#define METRICS_NR_LES		14
+/*
+ * Series (sample lines) in the worst case, every key seen: 288 latency
+ * histograms and 4 hold-time ones of 17 series each (14 buckets, +Inf,
+ * _sum, _count), 576 allocation and 576 failure counters, 10 violation
+ * counters, 3 exclusive counters, 2 gauges, 8 loss reasons.
+ */
+#define METRICS_HIST_SERIES	(METRICS_NR_LES + 3)
+#define METRICS_MAX_SERIES	((LT_NR_KEYS + LT_NR_CTX) * METRICS_HIST_SERIES + \
+				 2 * LT_NR_COUNTS + 2 * LT_NR_KINDS + 3 + 2 + 8)
+
+/* Every family the run has (c->have_*); 0, or -EIO. */
+int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,
+		  const struct lt_snapshot *cum);
+
+#endif

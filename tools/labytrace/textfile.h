@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --prometheus FILE: the cumulative counts in the classic text format, the
+ * one node_exporter's textfile collector parses, replaced atomically every
+ * interval.
+ */
+#ifndef LABYTRACE_TEXTFILE_H
+#define LABYTRACE_TEXTFILE_H
+
+#include <stddef.h>
+#include "stats.h"
+
+/*
+ * Why labytrace will not write @path ("is a character device, not a
+ * regular file"), or NULL: it is missing or a regular file.
+ */
+const char *textfile_target_problem(const char *path);
+/*
+ * Write to a temporary file next to @path (O_EXCL, mode 0644), then
+ * rename() it over @path, so a reader never sees half a file.  Refuses a
+ * @path that exists and is not a regular file.  Returns 0, or -errno with
+ * one line in @why.
+ */
+int textfile_publish(const char *path, const struct out_ctx *c,
+		     const struct lt_snapshot *cum, char *why, size_t len);
+
+#endif
