@@ -3,7 +3,7 @@
 # Labyrinth: __GFP_EXCLUSIVE for Linux 6.12.y, and labytrace.
 #
 #   make              labytrace and the BPF objects
-#   make check        everything, tested: deps, unit tests, patched kernel, VM tests
+#   make check        everything, tested: deps, unit tests, exporters, patched kernel, VM tests
 #   make demo         boot the patched kernel and watch labytrace live
 #   make kernel-tree  build/linux = Linux 6.12.y + patches/ (KSRC=tarball|dir|git)
 #   make patches      export build/linux's commits back to patches/
@@ -38,7 +38,7 @@ HAVE_LABYTRACE := $(wildcard tools/labytrace/Makefile)
 
 .DELETE_ON_ERROR:
 .PHONY: all deps kernel-tree patches kernel kernel-test kernel-bench tools \
-	labytrace unit-test host-check kselftests vm-check check-clean check bench demo install clean
+	labytrace unit-test host-check exporters-check kselftests vm-check check-clean check bench demo install clean
 
 all: tools
 
@@ -81,6 +81,14 @@ host-check: tools
 ifneq ($(HAVE_LABYTRACE),)
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)$(MAKE) -C tools/labytrace OUTPUT=$(BUILD)/labytrace host-check | tee $(RESULTS)/host.log
+endif
+
+# labytrace's Prometheus outputs read by Debian's node_exporter and
+# prometheus, on loopback; skips itself as host-check does.
+exporters-check: tools
+ifneq ($(HAVE_LABYTRACE),)
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)$(MAKE) -C tools/labytrace OUTPUT=$(BUILD)/labytrace exporters-check | tee $(RESULTS)/exporters.log
 endif
 
 # --- tests in the VM -----------------------------------------------------------
@@ -147,7 +155,7 @@ check-clean:
 	$(Q)rm -rf $(RESULTS)
 
 check: check-clean
-	$(Q)$(MAKE) unit-test host-check vm-check
+	$(Q)$(MAKE) unit-test host-check exporters-check vm-check
 	$(Q)scripts/summarize-tests $(RESULTS)
 
 # --- install / clean -------------------------------------------------------------
