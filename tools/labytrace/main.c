@@ -423,16 +423,11 @@ static int stack_of(void *tracer, unsigned long long key, unsigned long long *ip
 	return tracer_stack(tracer, key, ip);
 }
 
-/* record -o FILE: created (or emptied) now, its first line what runs. */
+/* record -o FILE: its first line, what runs (opened in setup()). */
 static int start_recording(struct app *a)
 {
 	struct run_info ri = {};
 
-	a->rec = fopen(a->opts.output, "we");
-	if (!a->rec) {
-		note("cannot write %s: %s", a->opts.output, strerror(errno));
-		return -1;
-	}
 	run_info_final(a, &ri);
 	if (record_header(a->rec, &a->oc, &ri, mono_ns())) {
 		note("cannot write %s: %s", a->opts.output, strerror(errno ? errno : EIO));
@@ -462,6 +457,14 @@ static int setup(struct app *a)
 		note("bad value for -o: %s %s", a->opts.output,
 		     textfile_target_problem(a->opts.output));
 		return EXIT_USAGE;
+	}
+	/* Created (or emptied) now: a file that cannot be, said before any BPF. */
+	if (a->opts.output) {
+		a->rec = fopen(a->opts.output, "we");
+		if (!a->rec) {
+			note("cannot write %s: %s", a->opts.output, strerror(errno));
+			return EXIT_ERROR;
+		}
 	}
 	/* A port taken or an address not ours: said now, before any BPF. */
 	if (a->opts.listen) {

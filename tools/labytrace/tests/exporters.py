@@ -132,9 +132,31 @@ def node_final(ndjson, scrape):
            f"{final['failures']} failures), all typed counter")
 
 
+# What each family must be, whatever the writer says.
+TYPES = {
+    "labytrace_page_alloc_latency_seconds": "histogram",
+    "labytrace_exclusive_hold_seconds": "histogram",
+    "labytrace_exclusive_held_pages": "gauge",
+    "labytrace_exclusive_held_over_threshold_pages": "gauge",
+}
+
+
 def node_file(path, scrape):
     ftypes, fhelps, fsamples = exposition(open(path).read())
     types, helps, got = exposition(open(scrape).read())
+    for fam in ftypes:
+        want = TYPES.get(fam, "counter" if fam.endswith("_total") else None)
+        if types.get(fam) != want:
+            problem(f"node_exporter types {fam} as {types.get(fam)}, not {want}")
+    for fam in TYPES:
+        if fam not in ftypes:
+            problem(f"the file has no {fam}")
+    # every histogram series: +Inf bucket equal to _count, and a _sum
+    for (name, labels), v in got.items():
+        if name.endswith("_count") and types.get(name[:-6]) == "histogram":
+            inf = got.get((name[:-6] + "_bucket", labels | {("le", repr(float("inf")))}))
+            if inf != v or (name[:-6] + "_sum", labels) not in got:
+                problem(f"{name}{dict(labels)}: +Inf bucket {inf}, _count {v}, or no _sum")
     for fam, typ in ftypes.items():
         if types.get(fam) != typ:
             problem(f"node_exporter types {fam} as {types.get(fam)}, the file says {typ}")

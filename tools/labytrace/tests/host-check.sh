@@ -6,7 +6,8 @@
 #   host-check.sh LABYTRACE CHECKERS_DIR
 #
 # CHECKERS_DIR holds ndjson_check and om_check (json-c and a strict
-# OpenMetrics and classic text parser), and standin_check (the violation and fentry handlers
+# OpenMetrics and classic text parser); exporters.py, beside this script,
+# checks recordings and SVGs, and standin_check (the violation and fentry handlers
 # on stand-in tracepoints, for kernels without their own).  Skips everything,
 # with the reason, when not root or when labytrace says the kernel refuses BPF
 # (exit 3) or has no BTF (exit 4); any other failure to run fails the layer,
@@ -16,13 +17,15 @@
 set -u
 lt=$1
 checkers=$2
+check_py="$(cd "$(dirname "$0")" && pwd)/exporters.py"
 tmp=$(mktemp -d /tmp/labytrace-host-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 tests=(help bad_option bad_value failures_json failures_counts latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
-       filters_filter startup standin)
+       filters_filter startup standin record heatmap record_bad_input
+       heatmap_bad_input)
 n=0
 failed=0
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
@@ -33,7 +36,8 @@ not_ok() {
 	failed=1
 	echo "not ok $n - $1"
 	shift
-	for line in "$@"; do echo "# $line"; done
+	# every line of every detail a TAP comment
+	[ $# = 0 ] || printf '%s\n' "$@" | sed 's/^/# /'
 }
 # The layer cannot run: one failed test, so that it cannot pass unnoticed.
 fatal() {
@@ -364,6 +368,100 @@ if [ $rc = 0 ] && [ "$(tail -n1 "$tmp/out")" = ok ]; then
 	ok "violation and fentry handlers verified and consistent on stand-in tracepoints"
 else
 	not_ok "handlers on stand-in tracepoints (exit $rc)" "$(cat "$tmp/out")"
+fi
+
+# 21. record: every interval's counts in the recording, adding up to the
+# summary labytrace prints; the end line says the same.
+dd if=/dev/zero of="$tmp/load" bs=1M count=128 status=none &
+load=$!
+run record -o "$tmp/rec.ndjson" -d 2 -i 0.5 -j
+wait $load
+rm -f "$tmp/load"
+cp "$tmp/out" "$tmp/rec-summary.ndjson"
+out=$(python3 "$check_py" record "$tmp/out" "$tmp/rec.ndjson")
+if [ $rc = 0 ] && [[ $out == ok* ]] && clean_stderr "$tmp/err"; then
+	ok "record -o: ${out#ok }, $(stat -c %s "$tmp/rec.ndjson") bytes"
+else
+	not_ok "record -o: the recording adds up to the summary" "rc=$rc" "$out" "$(cat "$tmp/err")"
+fi
+
+# 22. heatmap of that recording: allocations by order, an SVG that
+# parses; latency where this kernel gave it, else exit 2 saying why.
+bad=()
+run heatmap "$tmp/rec.ndjson" -o "$tmp/allocs.svg" --metric allocs
+svg=$(python3 "$check_py" svg "$tmp/allocs.svg" 4)
+[ $rc = 0 ] && [ ! -s "$tmp/err" ] && [[ $svg == ok* ]] || bad+=("allocs: rc=$rc $svg $(cat "$tmp/err")")
+run heatmap "$tmp/rec.ndjson" -o "$tmp/latency.svg"
+if printf '%s\n' "${unavailable[@]}" | grep -qx latency; then
+	[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -e "$tmp/latency.svg" ] &&
+		grep -q "^labytrace: $tmp/rec.ndjson: no latency in this recording: unavailable when recorded: " "$tmp/err" ||
+		bad+=("latency unavailable: rc=$rc $(cat "$tmp/err")")
+else
+	[ $rc = 0 ] && [[ $(python3 "$check_py" svg "$tmp/latency.svg" 1) == ok* ]] ||
+		bad+=("latency: rc=$rc $(cat "$tmp/err")")
+fi
+if [ ${#bad[@]} = 0 ]; then
+	ok "heatmap: allocations by order (${svg#ok }); latency drawn or refused with its reason"
+else
+	not_ok "heatmap of a recording" "${bad[@]}"
+fi
+
+# 23. record's bad input: a file it cannot write (exit 1), a target that is
+# not a regular file (exit 2, left alone); one line each, nothing traced.
+bad=()
+run record -o "$tmp/missing/rec.ndjson" -d 0.2
+[ $rc = 1 ] && [ "$(lines "$tmp/err")" = 1 ] &&
+	grep -qx "labytrace: cannot write $tmp/missing/rec.ndjson: No such file or directory" "$tmp/err" ||
+	bad+=("missing directory: rc=$rc $(cat "$tmp/err")")
+run record -o "$tmp" -d 0.2
+[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] &&
+	grep -q "^labytrace: bad value for -o: $tmp is a directory, not a regular file\$" "$tmp/err" ||
+	bad+=("directory: rc=$rc $(cat "$tmp/err")")
+run record -o "$tmp/null" -d 0.2
+[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && [ -c "$tmp/null" ] &&
+	grep -q "^labytrace: bad value for -o: $tmp/null is a character device, not a regular file\$" "$tmp/err" ||
+	bad+=("device node: rc=$rc $(cat "$tmp/err")")
+if [ ${#bad[@]} = 0 ]; then
+	ok "record -o: unwritable exit 1, device node exit 2, one line each"
+else
+	not_ok "record -o: bad targets" "${bad[@]}"
+fi
+
+# 24. heatmap's bad input: exit 2 and one line for an empty recording, a
+# file that is not one, a missing file, nothing selected; exit 1 for an SVG
+# it cannot write; a FIFO refused.
+bad=()
+: >"$tmp/empty.ndjson"
+for c in "$tmp/empty.ndjson|an empty recording (no header line)" \
+	 "$tmp/rec-summary.ndjson|:1: not a labytrace recording" \
+	 "$tmp/nope.ndjson|bad value for heatmap FILE: $tmp/nope.ndjson: No such file or directory"; do
+	run heatmap "${c%%|*}" -o "$tmp/x.svg"
+	[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && grep -qF -- "${c#*|}" "$tmp/err" &&
+		[ ! -e "$tmp/x.svg" ] || bad+=("${c%%|*}: rc=$rc $(cat "$tmp/err")")
+done
+run heatmap "$tmp/rec.ndjson" -o "$tmp/x.svg" --metric allocs --order 10 --context hardirq
+[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && grep -q "nothing selected" "$tmp/err" ||
+	bad+=("nothing selected: rc=$rc $(cat "$tmp/err")")
+run heatmap "$tmp/rec.ndjson" -o "$tmp/missing/x.svg" --metric allocs
+[ $rc = 1 ] && [ "$(lines "$tmp/err")" = 1 ] &&
+	grep -qx "labytrace: cannot write $tmp/missing/x.svg: No such file or directory" "$tmp/err" ||
+	bad+=("unwritable SVG: rc=$rc $(cat "$tmp/err")")
+# heatmap needs no privilege: as nobody, a file it may not write
+touch "$tmp/root.svg"
+chmod 0755 "$tmp"
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$lt" heatmap "$tmp/rec.ndjson" \
+	-o "$tmp/root.svg" --metric allocs >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && [ "$(lines "$tmp/err")" = 1 ] &&
+	grep -qx "labytrace: cannot write $tmp/root.svg: Permission denied" "$tmp/err" ||
+	bad+=("as nobody: rc=$rc $(cat "$tmp/err")")
+run heatmap "$tmp/rec.ndjson" -o "$tmp/fifo" --metric allocs
+[ $rc = 2 ] && [ -p "$tmp/fifo" ] && grep -q "is a FIFO, not a regular file" "$tmp/err" ||
+	bad+=("FIFO: rc=$rc $(cat "$tmp/err")")
+if [ ${#bad[@]} = 0 ]; then
+	ok "heatmap: empty, not a recording, missing, nothing selected, FIFO exit 2; unwritable exit 1"
+else
+	not_ok "heatmap: bad input" "${bad[@]}"
 fi
 
 exit $failed
