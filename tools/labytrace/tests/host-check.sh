@@ -389,8 +389,13 @@ fi
 # parses; latency where this kernel gave it, else exit 2 saying why.
 bad=()
 run heatmap "$tmp/rec.ndjson" -o "$tmp/allocs.svg" --metric allocs
-svg=$(python3 "$check_py" svg "$tmp/allocs.svg" 4)
-[ $rc = 0 ] && [ ! -s "$tmp/err" ] && [[ $svg == ok* ]] || bad+=("allocs: rc=$rc $svg $(cat "$tmp/err")")
+svg=$(python3 "$check_py" svg "$tmp/allocs.svg" 1)
+allocs=$(python3 -c 'import json, sys
+print([o for o in map(json.loads, open(sys.argv[1])) if o.get("final")][-1]["allocs"])' \
+	"$tmp/rec-summary.ndjson")
+[ $rc = 0 ] && [ ! -s "$tmp/err" ] && [[ $svg == ok* ]] &&
+	grep -q "intervals, $allocs allocations</text>" "$tmp/allocs.svg" ||
+	bad+=("allocs: rc=$rc $svg, not $allocs allocations: $(grep -o '[0-9]* intervals, [0-9]* [a-z]*' "$tmp/allocs.svg") $(cat "$tmp/err")")
 run heatmap "$tmp/rec.ndjson" -o "$tmp/latency.svg"
 if printf '%s\n' "${unavailable[@]}" | grep -qx latency; then
 	[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -e "$tmp/latency.svg" ] &&
@@ -401,7 +406,7 @@ else
 		bad+=("latency: rc=$rc $(cat "$tmp/err")")
 fi
 if [ ${#bad[@]} = 0 ]; then
-	ok "heatmap: allocations by order (${svg#ok }); latency drawn or refused with its reason"
+	ok "heatmap: the summary's $allocs allocations by order (${svg#ok }); latency drawn or refused with its reason"
 else
 	not_ok "heatmap of a recording" "${bad[@]}"
 fi
