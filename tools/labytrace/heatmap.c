@@ -133,9 +133,9 @@ int heatmap_svg(FILE *f, const struct heat *h, const char *title,
 	}
 	fprintf(f, "</g>\n");
 
-	/* Axes: every other row labelled; about ten time labels. */
+	/* Axes: every row of orders, every other bucket; about ten time labels. */
 	for (r = lo; r <= hi; r++) {
-		if ((hi - r) % 2)
+		if ((hi - r) % 2 && h->rows == LT_NR_SLOTS)
 			continue;
 		row_label(h, r, label, sizeof(label));
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
