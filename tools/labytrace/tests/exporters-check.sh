@@ -80,8 +80,7 @@ free_port() {
 }
 # wait_http URL PID: until URL answers (10 s at most) while PID lives.
 wait_http() {
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		curl -sf -o /dev/null --max-time 1 "$1" && return 0
 		kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.1
@@ -91,9 +90,9 @@ wait_http() {
 # serve NAME URL_PATH CMD... (with @PORT@ in CMD): start CMD on a free
 # port, three tries; sets $port and $server.  The log is $tmp/NAME.log.
 serve() {
-	local name=$1 path=$2 try
+	local name=$1 path=$2
 	shift 2
-	for try in 1 2 3; do
+	for _ in 1 2 3; do
 		port=$(free_port)
 		"${@//@PORT@/$port}" >"$tmp/$name.log" 2>&1 &
 		server=$!
@@ -110,8 +109,7 @@ stop() {
 }
 # The port labytrace's "serving http://ADDR:PORT/metrics" line names.
 served_port() {
-	local i
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		sed -n 's|^labytrace: serving http://127\.0\.0\.1:\([0-9]*\)/metrics$|\1|p' "$1" |
 			grep . && return 0
 		sleep 0.1
@@ -301,7 +299,7 @@ print(len(ts), "%.3f" % max(b - a for a, b in zip(ts, ts[1:])) if len(ts) > 1 el
 	clients=$(cat "$tmp/nb.clients")
 	if [ $rc = 0 ] && [ $crc = 0 ] && [ "$nint" -ge 14 ] &&
 	   python3 -c "import sys; sys.exit(not $maxgap < 0.35)" &&
-	   [[ $clients == "served "* ]] && [ "${clients#served }" != "0"* ]; then
+	   [[ $clients == "served "* ]] && [[ ${clients#served } != "0 "* ]]; then
 		ok "stuck clients: $nint intervals of 0.2 s, longest gap ${maxgap} s; other clients $clients s"
 	else
 		not_ok "stuck clients do not delay tracing" "rc=$rc clients=$crc" \
