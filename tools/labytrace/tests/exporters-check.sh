@@ -36,33 +36,8 @@ trap cleanup EXIT
 tests=(textfile_node_exporter textfile_all_families listen_formats listen_bad_requests
        listen_bad_address listen_never_blocks prometheus_scrape prometheus_openmetrics
        dashboard)
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	failed=1
-	echo "not ok $n - $1"
-	shift
-	# every line of every detail a TAP comment
-	[ $# = 0 ] || printf '%s\n' "$@" | sed 's/^/# /'
-}
-fatal() {
-	echo "1..1"
-	not_ok "$@"
-	exit 1
-}
-skip_all() {
-	local t
-	[ "${CI:-}" = true ] && fatal "CI=true: these tests must run here, but: $1"
-	echo "1..${#tests[@]}"
-	for t in "${tests[@]}"; do
-		n=$((n + 1))
-		echo "ok $n - $t # SKIP $1"
-	done
-	exit 0
-}
+# shellcheck source-path=SCRIPTDIR source=tap-lib.sh
+. "$here/tap-lib.sh"
 # "ok ..." from exporters.py, or its errors.
 verdict() {
 	local desc=$1 out=$2
@@ -73,7 +48,6 @@ verdict() {
 		not_ok "$desc" "$@" "$out"
 	fi
 }
-lines() { grep -c '' "$1"; }
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -320,7 +294,7 @@ lpid=$!
 pids+=("$lpid")
 if ! lport=$(served_port "$tmp/p.err"); then
 	echo go >"$tmp/gate"
-	for t in 7 8 9; do not_ok "prometheus" "labytrace does not serve" "$(cat "$tmp/p.err")"; done
+	for _ in 7 8 9; do not_ok "prometheus" "labytrace does not serve" "$(cat "$tmp/p.err")"; done
 else
 	mkdir "$tmp/prom"
 	cat >"$tmp/prom/prometheus.yml" <<EOF
@@ -335,7 +309,7 @@ EOF
 	if ! serve prometheus /-/ready timeout 60 prometheus --config.file="$tmp/prom/prometheus.yml" \
 		--storage.tsdb.path="$tmp/prom/data" --web.listen-address=127.0.0.1:@PORT@; then
 		echo go >"$tmp/gate"
-		for t in 7 8 9; do not_ok "prometheus" "prometheus did not start" "$(tail -n3 "$tmp/prometheus.log")"; done
+		for _ in 7 8 9; do not_ok "prometheus" "prometheus did not start" "$(tail -n3 "$tmp/prometheus.log")"; done
 	else
 		purl=http://127.0.0.1:$port
 		echo go >"$tmp/gate"

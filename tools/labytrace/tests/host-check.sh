@@ -26,42 +26,10 @@ tests=(help bad_option bad_value failures_json failures_counts latency
        prometheus prometheus_not_regular sigterm plain_text filters
        filters_filter startup standin record heatmap record_bad_input
        heatmap_bad_input)
-n=0
-failed=0
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
+# shellcheck source-path=SCRIPTDIR source=tap-lib.sh
+. "$(dirname "$0")/tap-lib.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	failed=1
-	echo "not ok $n - $1"
-	shift
-	# every line of every detail a TAP comment
-	[ $# = 0 ] || printf '%s\n' "$@" | sed 's/^/# /'
-}
-# The layer cannot run: one failed test, so that it cannot pass unnoticed.
-fatal() {
-	echo "1..1"
-	not_ok "$@"
-	exit 1
-}
-skip_all() {
-	local t
-	[ "${CI:-}" = true ] && fatal "CI=true: these tests must run here, but: $1"
-	echo "1..${#tests[@]}"
-	for t in "${tests[@]}"; do
-		n=$((n + 1))
-		echo "ok $n - $t # SKIP $1"
-	done
-	exit 0
-}
-# check DESC CONDITION...: ok if the condition (a command) succeeds.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
-}
-lines() { grep -c '' "$1"; }
 # The only thing on stderr must be our own "labytrace: ..." lines, the
 # "Tracing ..." banner, never libbpf's.
 clean_stderr() {
