@@ -61,10 +61,10 @@ struct {
 	__type(value, struct lt_hist);
 } latency SEC(".maps");
 
-/* Hold time of exclusive pages, by the owner's context. */
+/* Hold time of exclusive pages, by the owner's kind. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LT_NR_CTX);
+	__uint(max_entries, LT_NR_OWNER_CTX);
 	__type(key, __u32);
 	__type(value, struct lt_hist);
 } hold SEC(".maps");
@@ -101,6 +101,22 @@ struct {
 	__type(key, __u64);
 	__type(value, struct lt_held);
 } held SEC(".maps");
+
+/*
+ * Each owner's counts (struct lt_owner), by lt_owner_key().  Shared by
+ * every CPU, since an owner object's pages come and go on any of them:
+ * counters are added atomically.  Preallocated, so an owner's first page
+ * in hardirq finds room.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LT_MAX_OWNERS);
+	__type(key, __u64);
+	__type(value, struct lt_owner);
+} owners SEC(".maps");
+
+/* What a new owner starts as: zeros (never written). */
+static const struct lt_owner owner_zero;
 
 /*
  * Stacks, each kept once under its key (lt_stack_key_step()).  Not a
@@ -206,6 +222,62 @@ static __always_inline bool alloc_filtered(unsigned int order, __u64 gfp,
 	if (targ_warned_only && (gfp & gfp_nowarn))
 		return true;
 	return false;
+}
+
+/*
+ * hist_add() for a histogram several CPUs update at once: atomic adds, and
+ * a maximum that a bounded compare-and-swap loop keeps exact unless it
+ * loses four races in a row.
+ */
+static __always_inline void hist_add_shared(struct lt_hist *h, __u64 ns)
+{
+	__u32 slot = lt_slot(ns);
+	__u64 old, seen;
+	int i;
+
+	barrier_var(slot);
+	if (slot >= LT_NR_SLOTS)
+		slot = LT_NR_SLOTS - 1;
+	__sync_fetch_and_add(&h->slots[slot], 1);
+	__sync_fetch_and_add(&h->sum, ns);
+	old = h->max;
+	for (i = 0; i < 4 && ns > old; i++) {
+		seen = __sync_val_compare_and_swap(&h->max, old, ns);
+		if (seen == old)
+			break;
+		old = seen;
+	}
+}
+
+/*
+ * The owners table's entry of (@kind, @id), made if new; NULL (and counted)
+ * if the table is full.  @name, the kernel's name of an object owner, is
+ * valid only during the tracepoint, so it is copied now; a task owner gets
+ * the comm of current when current is the owner.
+ */
+static __always_inline struct lt_owner *owner_get(unsigned int kind, int id,
+						  const char *name)
+{
+	__u64 key = lt_owner_key(kind, id);
+	struct lt_owner *o;
+
+	o = bpf_map_lookup_elem(&owners, &key);
+	if (!o) {
+		/* -EEXIST: another CPU made it meanwhile */
+		bpf_map_update_elem(&owners, &key, &owner_zero, BPF_NOEXIST);
+		o = bpf_map_lookup_elem(&owners, &key);
+		if (!o) {
+			stat_inc(LT_STAT_OWNER_UNTRACKED);
+			return NULL;
+		}
+	}
+	if (o->name[0])
+		return o;
+	if (kind == LT_OBJECT && name)
+		bpf_probe_read_kernel_str(o->name, sizeof(o->name), name);
+	else if (kind == LT_TASK && bpf_get_current_pid_tgid() >> 32 == id)
+		bpf_get_current_comm(o->name, sizeof(o->name));
+	return o;
 }
 
 /*
@@ -545,55 +617,89 @@ static __always_inline void held_init(void *ctx, struct lt_held *h,
 		bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
+/* @name: the owner object's name, NULL for a context owner. */
 static __always_inline int on_acquire(void *ctx, struct page *page,
 				      unsigned int order, gfp_t gfp, int owner,
-				      int owner_ctx)
+				      int owner_ctx, const char *name)
 {
+	struct lt_owner *o;
 	struct lt_held h;
 
 	stat_inc(LT_STAT_ACQUIRE);
 	held_init(ctx, &h, order, gfp, owner, owner_ctx);
 	held_track((__u64)page, &h);
+	o = owner_get(h.ctx, owner, name);
+	if (o)
+		__sync_fetch_and_add(&o->acquired, 1);
 	return 0;
 }
 
-static __always_inline int on_transfer(struct page *page, int to)
+/*
+ * The page changes hands; the new owner's hold time starts now, as the
+ * kernel's does.  Kernels before owner objects pass no @to_ctx (a task).
+ */
+static __always_inline int on_transfer(struct page *page, int from,
+				       int from_ctx, int to, int to_ctx,
+				       const char *from_name,
+				       const char *to_name)
 {
+	unsigned int fctx = pe_ctx(from_ctx), tctx = pe_ctx(to_ctx);
 	__u64 key = (__u64)page;
+	struct lt_owner *o;
 	struct lt_held *h;
 
 	stat_inc(LT_STAT_TRANSFER);
 	h = bpf_map_lookup_elem(&held, &key);
 	if (h) {
 		h->owner = to;
-		h->ctx = LT_TASK;
+		h->ctx = tctx;
+		h->since_ns = bpf_ktime_get_ns();
 		h->comm[0] = '\0';	/* user space looks the new owner up */
 	}
+	o = owner_get(fctx, from, from_name);
+	if (o)
+		__sync_fetch_and_add(&o->xfer_out, 1);
+	o = owner_get(tctx, to, to_name);
+	if (o)
+		__sync_fetch_and_add(&o->xfer_in, 1);
 	return 0;
 }
 
 static __always_inline int on_release(struct page *page, unsigned int order,
-				      int owner, int owner_ctx, __u64 held_ns)
+				      int owner, int owner_ctx, __u64 held_ns,
+				      const char *name)
 {
 	unsigned int lctx = pe_ctx(owner_ctx);
 	__u64 key = (__u64)page;
+	struct lt_owner *o;
+	bool wanted;
 
 	stat_inc(LT_STAT_RELEASE);
 	if (bpf_map_delete_elem(&held, &key))
 		stat_inc(LT_STAT_RELEASE_UNTRACKED);
-	if (!pe_filtered(order, owner, lctx, 0, 0, false))
+	wanted = !pe_filtered(order, owner, lctx, 0, 0, false);
+	if (wanted)
 		hist_add(&hold, lctx, held_ns);
+	o = owner_get(lctx, owner, name);
+	if (!o)
+		return 0;
+	__sync_fetch_and_add(&o->released, 1);
+	if (wanted)
+		hist_add_shared(&o->hold, held_ns);
 	return 0;
 }
 
 static __always_inline int on_violation(void *ctx, struct page *page,
 					unsigned int order, int owner,
 					int owner_ctx, int actor, int actor_ctx,
-					int kind, bool denied)
+					int kind, bool denied,
+					const char *owner_name,
+					const char *actor_name)
 {
 	unsigned int octx = pe_ctx(owner_ctx), actx = pe_ctx(actor_ctx);
 	unsigned int k = pe_kind(kind);
 	__u64 key = (__u64)page, *n;
+	struct lt_owner *o;
 	struct lt_held *h;
 	struct lt_event *e;
 	__u32 idx;
@@ -604,6 +710,9 @@ static __always_inline int on_violation(void *ctx, struct page *page,
 	n = bpf_map_lookup_elem(&violations, &idx);
 	if (n)
 		(*n)++;
+	o = owner_get(octx, owner, owner_name);
+	if (o && k < LT_NR_KINDS)
+		__sync_fetch_and_add(&o->violations[k], 1);
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -620,6 +729,12 @@ static __always_inline int on_violation(void *ctx, struct page *page,
 	e->actor_ctx = actx;
 	e->kind = k;
 	e->denied = denied;
+	if (octx == LT_OBJECT && owner_name)
+		bpf_probe_read_kernel_str(e->owner_name, sizeof(e->owner_name),
+					  owner_name);
+	if (actx == LT_OBJECT && actor_name)
+		bpf_probe_read_kernel_str(e->actor_name, sizeof(e->actor_name),
+					  actor_name);
 	h = bpf_map_lookup_elem(&held, &key);
 	if (h) {
 		e->owner_known = 1;
@@ -633,34 +748,73 @@ static __always_inline int on_violation(void *ctx, struct page *page,
 	return 0;
 }
 
+/*
+ * Kernels with owner objects pass their names as the last arguments; the
+ * _nonames variants, for the series before them, read only what those
+ * kernels pass (a tracing program may not read past a tracepoint's last
+ * argument).  labytrace loads one set, as BTF says.
+ */
 SEC("tp_btf/page_exclusive_acquire")
 int BPF_PROG(pe_acquire, struct page *page, unsigned int order, gfp_t gfp,
-	     pid_t owner, int owner_ctx)
+	     pid_t owner, int owner_ctx, const char *owner_name)
 {
-	return on_acquire(ctx, page, order, gfp, owner, owner_ctx);
+	return on_acquire(ctx, page, order, gfp, owner, owner_ctx, owner_name);
 }
 
 SEC("tp_btf/page_exclusive_transfer")
 int BPF_PROG(pe_transfer, struct page *page, unsigned int order, pid_t from,
-	     int from_ctx, pid_t to)
+	     int from_ctx, pid_t to, int to_ctx, const char *from_name,
+	     const char *to_name)
 {
-	return on_transfer(page, to);
+	return on_transfer(page, from, from_ctx, to, to_ctx, from_name, to_name);
 }
 
 /* Fires for page_exclusive_release() and for the free of an owned page. */
 SEC("tp_btf/page_exclusive_release")
 int BPF_PROG(pe_release, struct page *page, unsigned int order, pid_t owner,
-	     int owner_ctx, u64 held_ns)
+	     int owner_ctx, u64 held_ns, const char *owner_name)
 {
-	return on_release(page, order, owner, owner_ctx, held_ns);
+	return on_release(page, order, owner, owner_ctx, held_ns, owner_name);
 }
 
 SEC("tp_btf/page_exclusive_violation")
 int BPF_PROG(pe_violation, struct page *page, unsigned int order, pid_t owner,
-	     int owner_ctx, pid_t actor, int actor_ctx, int kind, bool denied)
+	     int owner_ctx, pid_t actor, int actor_ctx, int kind, bool denied,
+	     const char *owner_name, const char *actor_name)
 {
 	return on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
-			    kind, denied);
+			    kind, denied, owner_name, actor_name);
+}
+
+SEC("tp_btf/page_exclusive_acquire")
+int BPF_PROG(pe_acquire_nonames, struct page *page, unsigned int order,
+	     gfp_t gfp, pid_t owner, int owner_ctx)
+{
+	return on_acquire(ctx, page, order, gfp, owner, owner_ctx, NULL);
+}
+
+/* Before owner objects, a transfer always went to a task. */
+SEC("tp_btf/page_exclusive_transfer")
+int BPF_PROG(pe_transfer_nonames, struct page *page, unsigned int order,
+	     pid_t from, int from_ctx, pid_t to)
+{
+	return on_transfer(page, from, from_ctx, to, LT_TASK, NULL, NULL);
+}
+
+SEC("tp_btf/page_exclusive_release")
+int BPF_PROG(pe_release_nonames, struct page *page, unsigned int order,
+	     pid_t owner, int owner_ctx, u64 held_ns)
+{
+	return on_release(page, order, owner, owner_ctx, held_ns, NULL);
+}
+
+SEC("tp_btf/page_exclusive_violation")
+int BPF_PROG(pe_violation_nonames, struct page *page, unsigned int order,
+	     pid_t owner, int owner_ctx, pid_t actor, int actor_ctx, int kind,
+	     bool denied)
+{
+	return on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
+			    kind, denied, NULL, NULL);
 }
 
 SEC("tp_btf/mm_page_alloc")

@@ -15,7 +15,8 @@
 /* Orders 0..10 (MAX_PAGE_ORDER on x86), and one slot for anything above. */
 #define LT_NR_ORDERS	12
 #define LT_NR_CLASSES	3
-#define LT_NR_CTX	4
+#define LT_NR_CTX	4	/* contexts an allocation runs in */
+#define LT_NR_OWNER_CTX	5	/* kinds of owner: those, and objects */
 #define LT_NR_KEYS	(LT_NR_ORDERS * LT_NR_CLASSES * 2 * LT_NR_CTX)
 /* Allocation counts are also split by __GFP_NOWARN: lt_count_key(). */
 #define LT_NR_COUNTS	(LT_NR_KEYS * 2)
@@ -29,7 +30,14 @@
 
 #define LT_MAX_STACK	32	/* frames kept per stack */
 #define LT_COMM_LEN	16
-#define LT_NR_KINDS	5	/* enum page_exclusive_violation */
+#define LT_NR_KINDS	6	/* enum page_exclusive_violation */
+#define LT_OWNER_NAME_LEN 32	/* PAGE_EXCLUSIVE_OWNER_NAME_LEN, with the NUL */
+/*
+ * Owners counted at once (the owners table): every task, interrupt
+ * context and owner object that owned an exclusive page while labytrace
+ * ran.  Past it an owner's counts are lost, and counted as such.
+ */
+#define LT_MAX_OWNERS	8192
 /*
  * Exclusive pages tracked at once, by default (--held-max): 2^19, for the
  * 500,000 pages a 100 Gbit/s NIC's rings can hold.  Preallocated.
@@ -48,12 +56,17 @@ enum lt_class {
 	LT_MAYSLEEP,	/* __GFP_DIRECT_RECLAIM */
 };
 
-/* Same order as the kernel's enum page_exclusive_ctx. */
+/*
+ * The context of an allocation, and the kind of an owner or actor.  Owners
+ * are never LT_NMI on kernels with owner objects (an NMI is its CPU's
+ * hardirq there); allocations are never LT_OBJECT.
+ */
 enum lt_ctx {
 	LT_TASK,
 	LT_SOFTIRQ,
 	LT_HARDIRQ,
 	LT_NMI,
+	LT_OBJECT,
 };
 
 enum lt_kind {
@@ -62,6 +75,7 @@ enum lt_kind {
 	LT_KIND_FREE,
 	LT_KIND_TRANSFER,
 	LT_KIND_RELEASE,
+	LT_KIND_LEAK,		/* owner object destroyed while it owned the page */
 };
 
 /* Per-CPU counters of things that happened to labytrace itself. */
@@ -78,6 +92,7 @@ enum lt_stat {
 	LT_STAT_STACK_UNRECORDED,	/* owner stack not kept: stack table full */
 	LT_STAT_FAIL_UNRECORDED,	/* failure without a record: past --failure-records */
 	LT_STAT_FAIL_UNAGGREGATED,	/* failure not in fail_stacks: a table full */
+	LT_STAT_OWNER_UNTRACKED,	/* an owner's event not counted: owners full */
 	LT_NR_STATS,
 };
 
@@ -112,7 +127,7 @@ struct lt_event {
 	unsigned long long latency_ns;	/* failures: 0 if not measured */
 	/* violations */
 	unsigned long long page;	/* struct page * */
-	int owner;			/* tgid, or CPU for interrupt contexts */
+	int owner;			/* tgid, CPU (interrupts) or object id */
 	unsigned int owner_ctx;
 	int actor;
 	unsigned int actor_ctx;
@@ -124,18 +139,39 @@ struct lt_event {
 	char owner_comm[LT_COMM_LEN];
 	int stack_sz;			/* bytes in stack[], < 0: error */
 	unsigned int pad;
+	char owner_name[LT_OWNER_NAME_LEN];	/* objects only */
+	char actor_name[LT_OWNER_NAME_LEN];
 	unsigned long long stack[LT_MAX_STACK];
 };
 
-/* Value of the held-pages table, keyed by struct page *: 48 bytes. */
+/*
+ * Value of the held-pages table, keyed by struct page *: 48 bytes.  An
+ * object owner's name is in the owners table, under lt_owner_key().
+ */
 struct lt_held {
-	unsigned long long since_ns;	/* CLOCK_MONOTONIC at acquire */
+	unsigned long long since_ns;	/* CLOCK_MONOTONIC at acquire or transfer */
 	unsigned long long stack;	/* key in stacks; 0: unknown */
 	unsigned int gfp;		/* gfp_t */
 	int owner;
 	unsigned short ctx;
 	unsigned short order;
 	char comm[LT_COMM_LEN];
+};
+
+/*
+ * What happened to one owner's pages while labytrace ran, in the owners
+ * table under lt_owner_key().  Acquisitions, releases and transfers are
+ * counted whatever the filters (as the totals are), violations and hold
+ * times as the filters say (as the violations and hold tables).
+ */
+struct lt_owner {
+	char name[LT_OWNER_NAME_LEN];	/* object: its name; task: a comm */
+	unsigned long long acquired;
+	unsigned long long released;	/* release or free by anyone */
+	unsigned long long xfer_in;
+	unsigned long long xfer_out;
+	unsigned long long violations[LT_NR_KINDS];	/* on its pages */
+	struct lt_hist hold;
 };
 
 /* Failures are counted per stack, gfp flags, order and context. */
@@ -171,6 +207,22 @@ __LT_INLINE unsigned long long lt_stack_key_step(unsigned long long h,
 }
 
 #define LT_STACK_KEY_SEED 0xcbf29ce484222325ULL
+
+/* An owner's key: its kind (enum lt_ctx) and id (tgid, CPU, object id). */
+__LT_INLINE unsigned long long lt_owner_key(unsigned int kind, int id)
+{
+	return (unsigned long long)kind << 32 | (unsigned int)id;
+}
+
+__LT_INLINE unsigned int lt_owner_kind(unsigned long long key)
+{
+	return key >> 32;
+}
+
+__LT_INLINE int lt_owner_id(unsigned long long key)
+{
+	return (int)(unsigned int)key;
+}
 
 __LT_INLINE unsigned int lt_order_slot(unsigned int order)
 {

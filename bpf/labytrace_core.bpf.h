@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Local CO-RE definitions of kernel types that the vmlinux.h of the build
- * host may lack: the __GFP_EXCLUSIVE series' enums (a stock kernel has none)
+ * host may lack: the __GFP_EXCLUSIVE series' enums (a stock kernel has none;
+ * their values are whatever the running kernel says, enumerator by name)
  * and x86's per-CPU preempt count, which moved from pcpu_hot (6.2-6.14) to
  * __preempt_count (6.15+).  libbpf matches them to the running kernel's BTF
  * by their names without the ___lt suffix.
@@ -13,7 +14,8 @@ enum page_exclusive_ctx___lt {
 	PAGE_EXCLUSIVE_TASK___lt,
 	PAGE_EXCLUSIVE_SOFTIRQ___lt,
 	PAGE_EXCLUSIVE_HARDIRQ___lt,
-	PAGE_EXCLUSIVE_NMI___lt,
+	PAGE_EXCLUSIVE_NMI___lt,	/* before owner objects; gone since */
+	PAGE_EXCLUSIVE_OBJECT___lt,
 };
 
 enum page_exclusive_violation___lt {
@@ -22,6 +24,7 @@ enum page_exclusive_violation___lt {
 	PAGE_EXCLUSIVE_VIOLATION_FREE___lt,
 	PAGE_EXCLUSIVE_VIOLATION_TRANSFER___lt,
 	PAGE_EXCLUSIVE_VIOLATION_RELEASE___lt,
+	PAGE_EXCLUSIVE_VIOLATION_LEAK___lt,
 };
 
 struct pcpu_hot___lt {
@@ -67,42 +70,55 @@ static __always_inline unsigned int current_ctx(const bool use_ksym)
 	return LT_TASK;
 }
 
-/* The kernel's enum page_exclusive_ctx value as our enum lt_ctx. */
+/* @v is the kernel's enumerator @e of enum page_exclusive_ctx, if it has one. */
+#define pe_ctx_is(v, e)							\
+	(bpf_core_enum_value_exists(enum page_exclusive_ctx___lt, e) &&	\
+	 (v) == bpf_core_enum_value(enum page_exclusive_ctx___lt, e))
+
+/*
+ * The kernel's enum page_exclusive_ctx value as our enum lt_ctx.  Each
+ * enumerator is looked up only if the running kernel has it: the series
+ * dropped NMI (an NMI owner is its CPU's hardirq) and added OBJECT, and a
+ * relocation against a missing one would make the kernel refuse the
+ * program.  A kernel without the enum at all (the stand-ins on a stock
+ * kernel) passes our own values.
+ */
 static __always_inline unsigned int pe_ctx(int v)
 {
 	if (!bpf_core_enum_value_exists(enum page_exclusive_ctx___lt,
-					PAGE_EXCLUSIVE_SOFTIRQ___lt))
-		return v & (LT_NR_CTX - 1);
-	if (v == bpf_core_enum_value(enum page_exclusive_ctx___lt,
-				     PAGE_EXCLUSIVE_SOFTIRQ___lt))
+					PAGE_EXCLUSIVE_TASK___lt))
+		return v >= 0 && v < LT_NR_OWNER_CTX ? v : LT_TASK;
+	if (pe_ctx_is(v, PAGE_EXCLUSIVE_SOFTIRQ___lt))
 		return LT_SOFTIRQ;
-	if (v == bpf_core_enum_value(enum page_exclusive_ctx___lt,
-				     PAGE_EXCLUSIVE_HARDIRQ___lt))
+	if (pe_ctx_is(v, PAGE_EXCLUSIVE_HARDIRQ___lt))
 		return LT_HARDIRQ;
-	if (v == bpf_core_enum_value(enum page_exclusive_ctx___lt,
-				     PAGE_EXCLUSIVE_NMI___lt))
+	if (pe_ctx_is(v, PAGE_EXCLUSIVE_NMI___lt))
 		return LT_NMI;
+	if (pe_ctx_is(v, PAGE_EXCLUSIVE_OBJECT___lt))
+		return LT_OBJECT;
 	return LT_TASK;
 }
+
+#define pe_kind_is(v, e)						\
+	(bpf_core_enum_value_exists(enum page_exclusive_violation___lt, e) && \
+	 (v) == bpf_core_enum_value(enum page_exclusive_violation___lt, e))
 
 /* The kernel's enum page_exclusive_violation value as our enum lt_kind. */
 static __always_inline unsigned int pe_kind(int v)
 {
 	if (!bpf_core_enum_value_exists(enum page_exclusive_violation___lt,
 					PAGE_EXCLUSIVE_VIOLATION_MAP___lt))
-		return v < LT_NR_KINDS ? v : LT_KIND_MAP;
-	if (v == bpf_core_enum_value(enum page_exclusive_violation___lt,
-				     PAGE_EXCLUSIVE_VIOLATION_GUP___lt))
+		return v >= 0 && v < LT_NR_KINDS ? v : LT_KIND_MAP;
+	if (pe_kind_is(v, PAGE_EXCLUSIVE_VIOLATION_GUP___lt))
 		return LT_KIND_GUP;
-	if (v == bpf_core_enum_value(enum page_exclusive_violation___lt,
-				     PAGE_EXCLUSIVE_VIOLATION_FREE___lt))
+	if (pe_kind_is(v, PAGE_EXCLUSIVE_VIOLATION_FREE___lt))
 		return LT_KIND_FREE;
-	if (v == bpf_core_enum_value(enum page_exclusive_violation___lt,
-				     PAGE_EXCLUSIVE_VIOLATION_TRANSFER___lt))
+	if (pe_kind_is(v, PAGE_EXCLUSIVE_VIOLATION_TRANSFER___lt))
 		return LT_KIND_TRANSFER;
-	if (v == bpf_core_enum_value(enum page_exclusive_violation___lt,
-				     PAGE_EXCLUSIVE_VIOLATION_RELEASE___lt))
+	if (pe_kind_is(v, PAGE_EXCLUSIVE_VIOLATION_RELEASE___lt))
 		return LT_KIND_RELEASE;
+	if (pe_kind_is(v, PAGE_EXCLUSIVE_VIOLATION_LEAK___lt))
+		return LT_KIND_LEAK;
 	return LT_KIND_MAP;
 }
 

@@ -34,7 +34,7 @@ int BPF_PROG(standin_acquire, struct page *page, unsigned int order, gfp_t gfp)
 	if (!page || standin_other())
 		return 0;
 	return on_acquire(ctx, page, order, gfp,
-			  bpf_get_current_pid_tgid() >> 32, 0);
+			  bpf_get_current_pid_tgid() >> 32, 0, NULL);
 }
 
 SEC("tp_btf/mm_page_free")
@@ -46,9 +46,9 @@ int BPF_PROG(standin_release, struct page *page, unsigned int order)
 		__sync_fetch_and_add(&standin_violations, 1);
 		on_violation(ctx, page, order, 1, 1,
 			     bpf_get_current_pid_tgid() >> 32, 0,
-			     LT_KIND_FREE, false);
+			     LT_KIND_FREE, false, NULL, NULL);
 	}
-	return on_release(page, order, 1, 0, 1000ULL << order);
+	return on_release(page, order, 1, 0, 1000ULL << order, NULL);
 }
 
 SEC("tp_btf/mm_page_alloc")
