@@ -134,24 +134,46 @@ int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e)
 	return json_emit(f, o);
 }
 
-/* {"context": "task", "pid": N[, "comm"]} or {"context": "softirq", "cpu": N} */
+/*
+ * {"context": "task", "pid": N[, "comm"]}, {"context": "softirq", "cpu": N}
+ * or {"context": "object", "id": N, "name": "eth0 rx0"}: @name is a task's
+ * comm (@len bytes at most) or an object's name, NULL if unknown.
+ */
 static json_object *party(const struct out_ctx *c, unsigned int ctx, int id,
-			  const char *comm, size_t comm_len)
+			  const char *name, size_t len)
 {
 	struct out_ctx known = *c;
 	json_object *o = json_object_new_object();
+	char safe[LT_OWNER_NAME_LEN + 1];
 
 	/* The kernel says which context owns a page: always known. */
 	known.ctx_known = true;
 	add(o, "context", json_object_new_string(ctx_name(&known, ctx)));
 	if (ctx == LT_TASK) {
 		add(o, "pid", json_object_new_int(id));
-		if (comm && comm[0])
-			add(o, "comm", comm_str(comm, comm_len));
+		if (name && name[0])
+			add(o, "comm", comm_str(name, len));
+	} else if (ctx == LT_OBJECT) {
+		add(o, "id", json_object_new_int(id));
+		snprintf(safe, sizeof(safe), "%.*s", (int)len, name ? name : "");
+		owner_safe_name(safe, safe);
+		add(o, "name", safe[0] ? json_object_new_string(safe) : NULL);
 	} else {
 		add(o, "cpu", json_object_new_int(id));
 	}
 	return o;
+}
+
+/* The name the owners table has for @kind/@id, or NULL. */
+static const char *owner_name_of(const struct out_ctx *c, unsigned int kind,
+				 int id)
+{
+	const struct owner_row *r;
+
+	if (!c->owners)
+		return NULL;
+	r = owners_find(c->owners, lt_owner_key(kind, id));
+	return r && r->o.name[0] ? r->o.name : NULL;
 }
 
 static void add_page(json_object *o, const struct out_ctx *c,
@@ -178,10 +200,19 @@ int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 	add(o, "kind", json_object_new_string(kind_name(e->kind)));
 	add(o, "denied", json_object_new_boolean(e->denied));
 	add(o, "cpu", u64(e->cpu));
-	add(o, "owner", party(c, e->owner_ctx, e->owner, e->owner_comm,
-			      sizeof(e->owner_comm)));
-	actor = party(c, e->actor_ctx, e->actor,
-		      e->actor_ctx == LT_TASK ? e->comm : NULL, sizeof(e->comm));
+	if (e->owner_ctx == LT_OBJECT)
+		add(o, "owner", party(c, e->owner_ctx, e->owner, e->owner_name,
+				      sizeof(e->owner_name)));
+	else
+		add(o, "owner", party(c, e->owner_ctx, e->owner, e->owner_comm,
+				      sizeof(e->owner_comm)));
+	if (e->actor_ctx == LT_OBJECT)
+		actor = party(c, e->actor_ctx, e->actor, e->actor_name,
+			      sizeof(e->actor_name));
+	else
+		actor = party(c, e->actor_ctx, e->actor,
+			      e->actor_ctx == LT_TASK ? e->comm : NULL,
+			      sizeof(e->comm));
 	if (e->actor_ctx == LT_TASK)
 		add(actor, "tid", u64(e->tid));
 	add(o, "actor", actor);
@@ -288,8 +319,13 @@ int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 
 	add_page(o, c, hp->page);
 	add(o, "order", u64(hp->h.order));
-	add(o, "owner", party(c, hp->h.ctx, hp->h.owner, hp->h.comm,
-			      sizeof(hp->h.comm)));
+	if (hp->h.ctx == LT_OBJECT)
+		add(o, "owner", party(c, LT_OBJECT, hp->h.owner,
+				      owner_name_of(c, LT_OBJECT, hp->h.owner),
+				      LT_OWNER_NAME_LEN));
+	else
+		add(o, "owner", party(c, hp->h.ctx, hp->h.owner, hp->h.comm,
+				      sizeof(hp->h.comm)));
 	add(o, "held_ns", u64(hp->age_ns));
 	add_gfp(o, c, hp->h.gfp);
 	if (stk && depth > 0)
@@ -312,6 +348,7 @@ static json_object *lost_obj(const struct lt_snapshot *d)
 	add(o, "acquire_untracked", u64(d->stats[LT_STAT_ACQUIRE_UNTRACKED]));
 	add(o, "stack_unrecorded", u64(d->stats[LT_STAT_STACK_UNRECORDED]));
 	add(o, "failure_unaggregated", u64(d->stats[LT_STAT_FAIL_UNAGGREGATED]));
+	add(o, "owner_untracked", u64(d->stats[LT_STAT_OWNER_UNTRACKED]));
 	return o;
 }
 
@@ -327,6 +364,49 @@ int json_lost(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d)
 		add(o, k, json_object_get(v));
 	json_object_put(l);
 	return json_emit(f, o);
+}
+
+int json_owner(FILE *f, const struct out_ctx *c, const struct owner_row *r,
+	       unsigned long long mono_ns, const struct run_info *ri)
+{
+	json_object *o = json_line(c, "owner", mono_ns), *v;
+	char label[96];
+	unsigned int k;
+
+	add(o, "final", json_object_new_boolean(ri->final));
+	add(o, "owner", party(c, lt_owner_kind(r->key), lt_owner_id(r->key),
+			      r->o.name, sizeof(r->o.name)));
+	owner_row_format(r, label, sizeof(label));
+	add(o, "label", json_object_new_string(label));
+	add(o, "held", u64(r->held));
+	add(o, "held_pages", u64(r->held_pages));
+	add(o, "oldest_held_ns", u64(r->oldest_ns));
+	add(o, "acquired", u64(r->o.acquired));
+	add(o, "released", u64(r->o.released));
+	add(o, "transferred_in", u64(r->o.xfer_in));
+	add(o, "transferred_out", u64(r->o.xfer_out));
+	v = json_object_new_object();
+	for (k = 0; k < LT_NR_KINDS; k++)
+		add(v, kind_name(k), u64(r->o.violations[k]));
+	add(v, "total", u64(owner_violations(r)));
+	add(o, "violations", v);
+	add(o, "hold", hist_obj(json_object_new_object(), &r->o.hold));
+	return json_emit(f, o);
+}
+
+int json_owners(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		const struct run_info *ri)
+{
+	const struct owner_table *t = d->owners;
+	unsigned int i, n;
+
+	if (!t)
+		return 0;
+	n = ri->final || t->n < JSON_OWNERS_MAX ? t->n : JSON_OWNERS_MAX;
+	for (i = 0; i < n; i++)
+		if (json_owner(f, c, owners_at(t, i), d->ts_ns, ri))
+			return -1;
+	return 0;
 }
 
 static double rate(unsigned long long fails, unsigned long long allocs)
@@ -366,7 +446,7 @@ static void add_failures(json_object *o, const struct out_ctx *c,
 }
 
 static void add_violations(json_object *o, const struct out_ctx *c,
-			   const struct lt_snapshot *d)
+			   const struct lt_snapshot *d, const struct run_info *ri)
 {
 	json_object *v = json_object_new_object(), *k, *x;
 	struct lt_hist hold = {};
@@ -388,9 +468,17 @@ static void add_violations(json_object *o, const struct out_ctx *c,
 	add(x, "held_now", u64(d->held_now));
 	add(x, "held_over", u64(d->held_over));
 	add(x, "held_over_ns", u64(c->held_over_ns));
-	for (i = 0; i < LT_NR_CTX; i++)
+	for (i = 0; i < LT_NR_OWNER_CTX; i++)
 		hist_merge(&hold, &d->hold[i]);
 	add(x, "hold", hist_obj(json_object_new_object(), &hold));
+	if (d->owners) {
+		unsigned int n = d->owners->n;
+
+		/* owner records: all at the end, the first JSON_OWNERS_MAX before */
+		add(x, "owners", u64(n));
+		add(x, "owners_listed", u64(ri->final || n < JSON_OWNERS_MAX ?
+					    n : JSON_OWNERS_MAX));
+	}
 	add(o, "exclusive", x);
 }
 
@@ -423,7 +511,7 @@ int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	if (c->have_failures)
 		add_failures(o, c, d);
 	if (c->have_violations)
-		add_violations(o, c, d);
+		add_violations(o, c, d, ri);
 	add(o, "lost", lost_obj(d));
 	if (ri->final)
 		json_add_run(o, c, ri);

@@ -42,6 +42,13 @@ int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 	      const unsigned long long *stack, int depth);
 /* Writes nothing when nothing was lost. */
 int json_lost(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d);
+/* Owner records of an interval: the first JSON_OWNERS_MAX in view order. */
+#define JSON_OWNERS_MAX 100
+int json_owner(FILE *f, const struct out_ctx *c, const struct owner_row *r,
+	       unsigned long long mono_ns, const struct run_info *ri);
+/* Each owner (all of them if @ri->final), most pages held first. */
+int json_owners(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+		const struct run_info *ri);
 int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		 const struct run_info *ri);
 

@@ -25,6 +25,7 @@
 #include "http.h"
 #include "json_out.h"
 #include "kbtf.h"
+#include "kowners.h"
 #include "ksyms.h"
 #include "metrics.h"
 #include "textfile.h"
@@ -208,6 +209,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 static void fetch_held(struct app *a, struct lt_snapshot *cur)
 {
+	struct owner_table *t = a->tracer.owners;
 	size_t i;
 
 	a->nr_held = 0;
@@ -216,6 +218,10 @@ static void fetch_held(struct app *a, struct lt_snapshot *cur)
 	a->nr_held = tracer_held(&a->tracer, cur, a->held, a->opts.held_top);
 	for (i = 0; i < a->nr_held; i++)
 		fill_comm(a->held[i].h.comm, a->held[i].h.ctx, a->held[i].h.owner);
+	/* A task that got its pages by transfer never allocated: no comm yet. */
+	for (i = 0; i < t->n; i++)
+		fill_comm(t->rows[i].o.name, lt_owner_kind(t->rows[i].key),
+			  lt_owner_id(t->rows[i].key));
 }
 
 static void report_json(struct app *a, const struct lt_snapshot *d,
@@ -234,6 +240,7 @@ static void report_json(struct app *a, const struct lt_snapshot *d,
 		depth = tracer_stack(&a->tracer, a->held[i].h.stack, ip);
 		json_held(stdout, &a->oc, &a->held[i], ip, depth);
 	}
+	json_owners(stdout, &a->oc, d, ri);
 	json_lost(stdout, &a->oc, d);
 	json_summary(stdout, &a->oc, d, ri);
 }
@@ -389,6 +396,7 @@ static void final_summary(struct app *a, const struct lt_snapshot *cum)
 		if (cum->nr_fail_stacks)
 			want_ksyms(a);
 		json_fail_stacks(stdout, &a->oc, cum, &ri);
+		json_owners(stdout, &a->oc, cum, &ri);
 		json_summary(stdout, &a->oc, cum, &ri);
 	} else {
 		if (cum->nr_fail_stacks)
@@ -543,6 +551,7 @@ static int setup(struct app *a)
 		note("%s", why);
 		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
 	}
+	a->oc.owners = a->tracer.owners;
 	/* A file the collector can read from the start, or a clear error now. */
 	if (a->opts.prometheus) {
 		static struct lt_snapshot now;
@@ -729,6 +738,49 @@ static int draw_heatmap(const struct options *o)
 	return EXIT_OK;
 }
 
+/*
+ * labytrace owners: the kernel's lists, read once.  "owners" is missing on
+ * kernels from before owner objects: the pages alone still say who.
+ */
+static int list_owners(const struct options *o)
+{
+	unsigned int top = o->held_top_set ? o->held_top : 3;
+	FILE *owners, *pages;
+	struct kowners k;
+	char why[256];
+	int err;
+
+	pages = fopen(KOWNERS_DIR "/pages", "re");
+	if (!pages) {
+		err = errno;
+		if (err == EACCES || err == EPERM) {
+			note("cannot read %s/pages: %s (needs root)", KOWNERS_DIR,
+			     strerror(err));
+			return EXIT_PRIVILEGE;
+		}
+		note("cannot read %s/pages: %s (not a __GFP_EXCLUSIVE kernel, page_exclusive=off, or debugfs not mounted)",
+		     KOWNERS_DIR, strerror(err));
+		return err == ENOENT ? EXIT_UNAVAILABLE : EXIT_ERROR;
+	}
+	owners = fopen(KOWNERS_DIR "/owners", "re");
+	err = kowners_parse(owners, pages, top, &k, why, sizeof(why));
+	if (owners)
+		fclose(owners);
+	fclose(pages);
+	if (err) {
+		note("%s/%s", KOWNERS_DIR, why);
+		kowners_free(&k);
+		return EXIT_ERROR;
+	}
+	err = o->json ? kowners_json(stdout, &k) : kowners_print(stdout, &k, 0);
+	kowners_free(&k);
+	if (err || fflush(stdout)) {
+		note("cannot write to standard output: %s", strerror(errno ? errno : EIO));
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
 /* Open /dev/null on any of fds 0-2 that is closed; a mask of those. */
 static unsigned int std_fds(void)
 {
@@ -779,6 +831,8 @@ int main(int argc, char **argv)
 
 	if (app.opts.cmd == CMD_HEATMAP)
 		return draw_heatmap(&app.opts);
+	if (app.opts.cmd == CMD_OWNERS)
+		return list_owners(&app.opts);
 	ret = setup(&app);
 	if (ret < 0)
 		ret = run(&app);

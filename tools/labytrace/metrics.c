@@ -110,12 +110,114 @@ static void violations(struct expo *e, const struct out_ctx *c,
 	/* The kernel names the owner's context: always known. */
 	known.ctx_known = true;
 	expo_family(e, "labytrace_exclusive_hold_seconds", EXPO_HISTOGRAM, "seconds",
-		    "How long exclusive pages were owned, by the owner's context.");
-	for (i = 0; i < LT_NR_CTX; i++) {
+		    "How long exclusive pages were owned, by the owner's kind.");
+	for (i = 0; i < LT_NR_OWNER_CTX; i++) {
 		l.n = 0;
 		expo_label(&l, "context", ctx_name(&known, i));
 		expo_histogram(e, &l, &s->hold[i], les, METRICS_NR_LES);
 	}
+}
+
+/* The labels of an exported owner: its name as the views show it, and kind. */
+static void owner_labels(const struct owner_row *r, struct expo_labels *l,
+			 char *name, size_t len)
+{
+	owner_row_format(r, name, len);
+	l->n = 0;
+	expo_label(l, "owner", name);
+	expo_label(l, "owner_kind", r->other ? "other" :
+		   owner_kind_name(lt_owner_kind(r->key)));
+}
+
+enum owner_value {
+	OV_HELD, OV_HELD_PAGES, OV_ACQUIRED, OV_RELEASED, OV_IN, OV_OUT,
+};
+
+static unsigned long long owner_value(const struct owner_row *r,
+				      enum owner_value v)
+{
+	switch (v) {
+	case OV_HELD: return r->held;
+	case OV_HELD_PAGES: return r->held_pages;
+	case OV_ACQUIRED: return r->o.acquired;
+	case OV_RELEASED: return r->o.released;
+	case OV_IN: return r->o.xfer_in;
+	case OV_OUT: return r->o.xfer_out;
+	}
+	return 0;
+}
+
+/*
+ * Per owner: the first METRICS_MAX_OWNERS, then "other" for the rest (only
+ * when there is a rest).  Rows come and go with the top, so a series may
+ * vanish: Prometheus marks it stale, and "other" carries its counts on.
+ */
+static void owners(struct expo *e, const struct lt_snapshot *s)
+{
+	static const struct {
+		const char *name, *help;
+		enum expo_type type;
+		enum owner_value v;
+	} fams[] = {
+		{ "labytrace_owner_held", "Exclusive allocations the owner holds now.",
+		  EXPO_GAUGE, OV_HELD },
+		{ "labytrace_owner_held_pages", "Pages in them.", EXPO_GAUGE, OV_HELD_PAGES },
+		{ "labytrace_owner_acquired", "Exclusive allocations the owner acquired.",
+		  EXPO_COUNTER, OV_ACQUIRED },
+		{ "labytrace_owner_released",
+		  "Ends of the owner's ownership (release, or free by anyone).",
+		  EXPO_COUNTER, OV_RELEASED },
+		{ "labytrace_owner_transferred_in", "Allocations transferred to the owner.",
+		  EXPO_COUNTER, OV_IN },
+		{ "labytrace_owner_transferred_out", "Allocations the owner transferred away.",
+		  EXPO_COUNTER, OV_OUT },
+	};
+	const struct owner_table *t = s->owners;
+	struct owner_row other;
+	unsigned int n, rest, i, f, k;
+	struct expo_labels l;
+	char name[96];
+
+	if (!t)
+		return;
+	n = t->n < METRICS_MAX_OWNERS ? t->n : METRICS_MAX_OWNERS;
+	rest = owners_rest(t, n, &other);
+#define EACH_OWNER(r)							\
+	for (i = 0; i <= n; i++)					\
+		if ((r = i < n ? owners_at(t, i) : rest ? &other : NULL))
+	for (f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+		const struct owner_row *r;
+
+		expo_family(e, fams[f].name, fams[f].type, NULL, fams[f].help);
+		EACH_OWNER(r) {
+			owner_labels(r, &l, name, sizeof(name));
+			expo_value(e, &l, owner_value(r, fams[f].v));
+		}
+	}
+	expo_family(e, "labytrace_owner_violations", EXPO_COUNTER, NULL,
+		    "Violations on the owner's pages, by kind.");
+	{
+		const struct owner_row *r;
+
+		EACH_OWNER(r) {
+			for (k = 0; k < LT_NR_KINDS; k++) {
+				owner_labels(r, &l, name, sizeof(name));
+				expo_label(&l, "kind", kind_name(k));
+				expo_value(e, &l, r->o.violations[k]);
+			}
+		}
+	}
+	expo_family(e, "labytrace_owner_hold_seconds", EXPO_HISTOGRAM, "seconds",
+		    "How long the owner held the pages it let go of.");
+	{
+		const struct owner_row *r;
+
+		EACH_OWNER(r) {
+			owner_labels(r, &l, name, sizeof(name));
+			expo_histogram(e, &l, &r->o.hold, les, METRICS_NR_LES);
+		}
+	}
+#undef EACH_OWNER
 }
 
 static void lost(struct expo *e, const struct lt_snapshot *s)
@@ -131,6 +233,7 @@ static void lost(struct expo *e, const struct lt_snapshot *s)
 		{ "acquire_untracked", LT_STAT_ACQUIRE_UNTRACKED },
 		{ "stack_unrecorded", LT_STAT_STACK_UNRECORDED },
 		{ "failure_unaggregated", LT_STAT_FAIL_UNAGGREGATED },
+		{ "owner_untracked", LT_STAT_OWNER_UNTRACKED },
 	};
 	struct expo_labels l;
 	unsigned int i;
@@ -157,8 +260,10 @@ int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,
 		latency(&e, c, cum);
 	if (c->have_failures)
 		failures(&e, c, cum);
-	if (c->have_violations)
+	if (c->have_violations) {
 		violations(&e, c, cum);
+		owners(&e, cum);
+	}
 	lost(&e, cum);
 	return expo_end(&e);
 }

@@ -28,7 +28,9 @@ static const char doc[] =
 "MODE is latency, failures or violations; without one, labytrace shows all "
 "that the running kernel supports.  \"record -o FILE\" also keeps each "
 "interval's histograms in FILE (NDJSON); \"heatmap FILE -o OUT.svg\" draws "
-"one of a recording (no privilege needed).  It needs root (CAP_BPF and CAP_PERFMON, "
+"one of a recording (no privilege needed).  \"owners\" lists who owns "
+"exclusive pages now, with their oldest pages and stacks, from the "
+"kernel's debugfs lists.  It needs root (CAP_BPF and CAP_PERFMON, "
 "or CAP_SYS_ADMIN where libbpf needs it; it says which) and a kernel with "
 "BTF.  Times are UTC.\n"
 "\v"
@@ -48,6 +50,8 @@ static const char doc[] =
 "                                 keep every interval's histograms\n"
 "  labytrace heatmap rec.ndjson -o lat.svg --gfp atomic --context softirq\n"
 "                                 latency over time, as a heatmap\n"
+"  labytrace owners --held-top 5  who holds exclusive pages now, each\n"
+"                                 owner's 5 oldest pages with stacks\n"
 "\n"
 "Exit status:\n"
 "  0  success (Ctrl-C, SIGTERM or -d ends a run normally)\n"
@@ -60,11 +64,13 @@ static const char doc[] =
 "     libbpf needs it (the line says which), or the kernel refused bpf()\n"
 "  4  the kernel has no BTF (/sys/kernel/btf/vmlinux)\n"
 "  5  the mode asked for cannot run on this kernel (missing tracepoints,\n"
-"     fentry refused, ...); the reason is printed\n";
+"     fentry refused, ...; for owners, no page_exclusive debugfs); the\n"
+"     reason is printed\n";
 
 static const char args_doc[] = "[latency|failures|violations]\n"
 "record -o FILE [latency|failures|violations]\n"
-"heatmap FILE -o OUT.svg";
+"heatmap FILE -o OUT.svg\n"
+"owners [-j] [--held-top N]";
 
 enum {
 	OPT_PROMETHEUS = 256,
@@ -118,7 +124,8 @@ static const struct argp_option argp_opts[] = {
 	{ "held-over", OPT_HELD_OVER, "DURATION", 0,
 	  "List pages held longer than DURATION as leak suspects (default 5s)", 3 },
 	{ "held-top", OPT_HELD_TOP, "N", 0,
-	  "Show at most N leak suspects per interval (default 10, at most 1000)", 3 },
+	  "Show at most N leak suspects per interval (default 10, at most 1000); "
+	  "owners: the N oldest pages of each owner (default 3)", 3 },
 	{ "held-max", OPT_HELD_MAX, "N", 0,
 	  "Track up to N exclusive pages at once (default 524288: 60 MiB of "
 	  "kernel memory, about 120 bytes a page, taken at start)", 3 },
@@ -375,6 +382,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return bad(state, "bad value for %s: '%s' (a count, at most %d)",
 				   "--held-top", arg, HELD_TOP_MAX);
 		o->held_top = v;
+		o->held_top_set = true;
 		break;
 	case OPT_HELD_MAX:
 		if (parse_uint(arg, LT_HELD_LIMIT, false, &v) || !v)
@@ -422,6 +430,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->cmd = CMD_HEATMAP;
 			break;
 		}
+		if (state->arg_num == 0 && !strcmp(arg, "owners")) {
+			o->cmd = CMD_OWNERS;
+			break;
+		}
+		if (o->cmd == CMD_OWNERS)
+			return bad(state, "'%s': owners takes no mode", arg);
 		if (o->cmd == CMD_HEATMAP) {
 			if (o->input)
 				return bad(state, "'%s': heatmap draws one recording", arg);
@@ -470,6 +484,9 @@ static int check_command(const struct options *o, FILE *err)
 	} else if (o->cmd == CMD_RECORD) {
 		if (!o->output)
 			why = "record needs -o FILE";
+	} else if (o->cmd == CMD_OWNERS) {
+		if (o->output || o->prometheus || o->listen || o->duration_ns)
+			why = "owners lists what is owned now: -o, -d, --prometheus and --listen are for tracing";
 	} else if (o->output) {
 		why = "-o is for record and heatmap";
 	}

@@ -29,11 +29,15 @@ enum lat_source {
 	LATSRC_FENTRY,
 };
 
-/* What labytrace does: trace (the default), record, or draw a recording. */
+/*
+ * What labytrace does: trace (the default), record, draw a recording, or
+ * list the owners of exclusive pages now.
+ */
 enum command {
 	CMD_TRACE,
 	CMD_RECORD,
 	CMD_HEATMAP,
+	CMD_OWNERS,
 };
 
 /* What a heatmap draws (--metric). */
@@ -68,6 +72,7 @@ struct options {
 	/* violations */
 	unsigned long long held_over_ns;
 	unsigned int held_top;
+	bool held_top_set;		/* owners lists fewer by default */
 	unsigned int held_max;		/* exclusive pages tracked at once */
 	unsigned int failure_records;	/* per interval */
 	enum lat_source lat_source;

@@ -176,6 +176,8 @@ int probe_features(struct features *f)
 	f->tp_transfer = kbtf_has_tp(f->btf, "page_exclusive_transfer");
 	f->tp_release = kbtf_has_tp(f->btf, "page_exclusive_release");
 	f->tp_violation = kbtf_has_tp(f->btf, "page_exclusive_violation");
+	/* Owner objects came with a name as the acquire's sixth argument. */
+	f->tp_owner_names = kbtf_tp_nargs(f->btf, "page_exclusive_acquire") >= 6;
 	f->alloc_func = kbtf_alloc_entry(f->btf);
 	f->fentry_err = -ENOENT;
 	id = btf__find_by_name_kind(f->btf, "page", BTF_KIND_STRUCT);

@@ -16,6 +16,7 @@ struct features {
 	bool tp_latency;		/* kmem:mm_page_alloc_latency */
 	bool tp_page_alloc;		/* kmem:mm_page_alloc */
 	bool tp_acquire, tp_transfer, tp_release, tp_violation;
+	bool tp_owner_names;		/* they pass owner objects' names */
 	const char *alloc_func;		/* fentry target (kbtf_alloc_entry) */
 	int fentry_err;			/* 0, or -errno of the fentry probe */
 	bool ctx_ksym;			/* per-CPU preempt count loadable */

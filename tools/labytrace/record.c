@@ -91,7 +91,7 @@ int record_interval(FILE *f, const struct out_ctx *c, const struct lt_snapshot *
 		/* The kernel names the owner's context: always known. */
 		known.ctx_known = true;
 		a = json_object_new_array();
-		for (i = 0; i < LT_NR_CTX; i++) {
+		for (i = 0; i < LT_NR_OWNER_CTX; i++) {
 			if (!hist_count(&d->hold[i]))
 				continue;
 			e = json_object_new_object();
@@ -136,7 +136,7 @@ int record_end(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
 	}
 	if (c->have_violations) {
 		n = 0;
-		for (i = 0; i < LT_NR_CTX; i++)
+		for (i = 0; i < LT_NR_OWNER_CTX; i++)
 			n += hist_count(&cum->hold[i]);
 		add(o, "hold_count", u64(n));
 		n = 0;

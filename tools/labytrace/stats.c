@@ -97,7 +97,7 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	}
 	for (i = 0; i < LT_NR_KEYS; i++)
 		hist_delta(&cur->latency[i], &prev->latency[i], &out->latency[i]);
-	for (i = 0; i < LT_NR_CTX; i++)
+	for (i = 0; i < LT_NR_OWNER_CTX; i++)
 		hist_delta(&cur->hold[i], &prev->hold[i], &out->hold[i]);
 	for (i = 0; i < LT_NR_KINDS; i++)
 		for (j = 0; j < 2; j++)
@@ -109,6 +109,7 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	fail_stacks_delta(cur, prev, out);
 	out->held_now = cur->held_now;
 	out->held_over = cur->held_over;
+	out->owners = cur->owners;
 }
 
 /* Allocations or failures over every @step-th count from @first. */
@@ -147,7 +148,8 @@ unsigned long long snapshot_lost(const struct lt_snapshot *s)
 	       s->stats[LT_STAT_LAT_START_FULL] +
 	       s->stats[LT_STAT_ACQUIRE_UNTRACKED] +
 	       s->stats[LT_STAT_STACK_UNRECORDED] +
-	       s->stats[LT_STAT_FAIL_UNAGGREGATED] + s->bpf_misses;
+	       s->stats[LT_STAT_FAIL_UNAGGREGATED] +
+	       s->stats[LT_STAT_OWNER_UNTRACKED] + s->bpf_misses;
 }
 
 static unsigned int fail_row_key(const struct fail_row *r)
@@ -203,23 +205,20 @@ void held_sort(struct held_page *v, size_t n)
 		qsort(v, n, sizeof(*v), cmp_age);
 }
 
-static const char *const ctx_names[LT_NR_CTX] = {
-	"task", "softirq", "hardirq", "nmi",
-};
-
 const char *ctx_name(const struct out_ctx *c, unsigned int ctx)
 {
 	if (c && !c->ctx_known)
 		return "unknown";
-	return ctx < LT_NR_CTX ? ctx_names[ctx] : "?";
+	return owner_kind_name(ctx);
 }
 
+/* Allocation contexts only: no allocation runs in an object. */
 int ctx_parse(const char *s)
 {
 	int i;
 
 	for (i = 0; i < LT_NR_CTX; i++)
-		if (!strcasecmp(s, ctx_names[i]))
+		if (!strcasecmp(s, owner_kind_name(i)))
 			return i;
 	return -1;
 }
@@ -227,7 +226,7 @@ int ctx_parse(const char *s)
 const char *kind_name(unsigned int kind)
 {
 	static const char *const names[LT_NR_KINDS] = {
-		"map", "gup", "free", "transfer", "release",
+		"map", "gup", "free", "transfer", "release", "leak",
 	};
 
 	return kind < LT_NR_KINDS ? names[kind] : "?";

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "labytrace.h"
+#include "owners.h"
 #include "pfn.h"
 
 struct gfp_table;
@@ -25,7 +26,7 @@ struct lt_snapshot {
 	unsigned long long ts_ns;		/* CLOCK_MONOTONIC */
 	struct lt_count counts[LT_NR_COUNTS];	/* by lt_count_key() */
 	struct lt_hist latency[LT_NR_KEYS];
-	struct lt_hist hold[LT_NR_CTX];
+	struct lt_hist hold[LT_NR_OWNER_CTX];	/* by the owner's kind */
 	unsigned long long violations[LT_NR_KINDS][2];	/* [kind][denied] */
 	unsigned long long stats[LT_NR_STATS];
 	unsigned long long bpf_misses;		/* recursion misses, all programs */
@@ -35,6 +36,11 @@ struct lt_snapshot {
 	/* gauges, not deltas */
 	unsigned long long held_now;
 	unsigned long long held_over;
+	/*
+	 * Each owner's counts, cumulative even in a delta, and what it holds
+	 * now; the tracer's table, or NULL.
+	 */
+	const struct owner_table *owners;
 };
 
 /* An exclusive page owned now (the held table), with its age. */
@@ -64,6 +70,8 @@ struct out_ctx {
 	/* A stack kept in the kernel, by key: its depth, frames in @ip. */
 	int (*stack)(void *arg, unsigned long long key, unsigned long long *ip);
 	void *stack_arg;
+	/* The owners table, for object owners' names; NULL if none. */
+	const struct owner_table *owners;
 };
 
 /* What ran and what could not, for the summaries. */
@@ -93,6 +101,7 @@ void fail_stacks_sort(struct fail_stack *v, size_t n);
 /* Indexes of @s's failure stacks, most failures first; returns how many. */
 unsigned int fail_stacks_top(const struct lt_snapshot *s, unsigned int *idx);
 
+/* An allocation's context, or an owner's kind ("object"). */
 const char *ctx_name(const struct out_ctx *c, unsigned int ctx);
 const char *kind_name(unsigned int kind);
 int ctx_parse(const char *s);

@@ -90,12 +90,20 @@ static int choose_programs(struct labytrace_bpf *skel, const struct plan *p,
 		if (err)
 			return err;
 	}
-	if (p->run[PLAN_VIOLATIONS]) {
+	if (p->run[PLAN_VIOLATIONS] && f->tp_owner_names) {
 		load(skel->progs.pe_acquire);
 		load(skel->progs.pe_release);
 		load(skel->progs.pe_violation);
 		if (f->tp_transfer)
 			load(skel->progs.pe_transfer);
+	} else if (p->run[PLAN_VIOLATIONS]) {
+		load(skel->progs.pe_acquire_nonames);
+		load(skel->progs.pe_release_nonames);
+		load(skel->progs.pe_violation_nonames);
+		if (f->tp_transfer)
+			load(skel->progs.pe_transfer_nonames);
+	}
+	if (p->run[PLAN_VIOLATIONS]) {
 		load(skel->progs.calibrate);
 		/* Attached only while calibrating. */
 		bpf_program__set_autoattach(skel->progs.calibrate, false);
@@ -118,6 +126,7 @@ static void shrink_maps(struct labytrace_bpf *skel, const struct plan *p)
 		bpf_map__set_max_entries(skel->maps.hold, 1);
 		bpf_map__set_max_entries(skel->maps.violations, 1);
 		bpf_map__set_max_entries(skel->maps.held, 1);
+		bpf_map__set_max_entries(skel->maps.owners, 1);
 	}
 	if (!p->run[PLAN_VIOLATIONS] && !p->run[PLAN_FAILURES]) {
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
@@ -142,8 +151,11 @@ int tracer_start(struct tracer *t, const struct options *o,
 		return t->ncpus < 0 ? t->ncpus : -EINVAL;
 	}
 	t->pcpu = calloc(t->ncpus, sizeof(struct lt_hist));
-	if (!t->pcpu)
+	t->owners = calloc(1, sizeof(*t->owners));
+	if (!t->pcpu || !t->owners) {
+		snprintf(why, len, "out of memory");
 		return -ENOMEM;
+	}
 
 	t->skel = labytrace_bpf__open();
 	if (!t->skel) {
@@ -325,6 +337,38 @@ static int read_fail_stacks(struct tracer *t, struct lt_snapshot *s)
 	return 0;
 }
 
+#define OWNERS_BATCH 1024
+
+/* The whole owners table into t->owners, sorted by key, nothing held yet. */
+static int read_owners(struct tracer *t)
+{
+	static __u64 keys[OWNERS_BATCH];
+	static struct lt_owner vals[OWNERS_BATCH];
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int fd = bpf_map__fd(t->skel->maps.owners), err;
+	struct owner_table *ot = t->owners;
+	__u64 batch, *in = NULL;
+	__u32 i, count;
+
+	ot->n = 0;
+	do {
+		count = OWNERS_BATCH;
+		err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, &opts);
+		if (err && errno != ENOENT)
+			return -errno;
+		for (i = 0; i < count && ot->n < LT_MAX_OWNERS; i++) {
+			struct owner_row *r = &ot->rows[ot->n++];
+
+			memset(r, 0, sizeof(*r));
+			r->key = keys[i];
+			r->o = vals[i];
+		}
+		in = &batch;
+	} while (!err);
+	owners_sort_key(ot);
+	return 0;
+}
+
 int tracer_read(struct tracer *t, struct lt_snapshot *s)
 {
 	struct labytrace_bpf *skel = t->skel;
@@ -340,7 +384,7 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 	for (k = 0; p->run[PLAN_LATENCY] && k < LT_NR_KEYS && !err; k++)
 		err = read_percpu(t, skel->maps.latency, k, &s->latency[k],
 				  sizeof(s->latency[k]));
-	for (k = 0; p->run[PLAN_VIOLATIONS] && k < LT_NR_CTX && !err; k++)
+	for (k = 0; p->run[PLAN_VIOLATIONS] && k < LT_NR_OWNER_CTX && !err; k++)
 		err = read_percpu(t, skel->maps.hold, k, &s->hold[k],
 				  sizeof(s->hold[k]));
 	for (k = 0; p->run[PLAN_VIOLATIONS] && k < LT_NR_KINDS * 2 && !err; k++)
@@ -353,6 +397,10 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 	s->bpf_misses = bpf_misses(t);
 	if (!err && p->run[PLAN_FAILURES])
 		err = read_fail_stacks(t, s);
+	if (!err && p->run[PLAN_VIOLATIONS]) {
+		err = read_owners(t);
+		s->owners = t->owners;
+	}
 	return err;
 }
 
@@ -422,6 +470,9 @@ size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 			hp.page = keys[i];
 			hp.h = vals[i];
 			hp.age_ns = now > vals[i].since_ns ? now - vals[i].since_ns : 0;
+			/* Room for a new row always: the BPF table has as many. */
+			owners_add_held(t->owners, hp.h.ctx, hp.h.owner,
+					hp.h.order, hp.age_ns);
 			hp.pfn = pfn_of(hp.page, t->vmemmap, t->page_size);
 			if (hp.age_ns < over)
 				continue;
@@ -431,6 +482,7 @@ size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 		in = &batch;
 	} while (!err);
 	held_sort(out, n);
+	owners_sort_view(t->owners);
 	return n;
 }
 
@@ -458,5 +510,6 @@ void tracer_stop(struct tracer *t)
 	ring_buffer__free(t->rb);
 	labytrace_bpf__destroy(t->skel);
 	free(t->pcpu);
+	free(t->owners);
 	memset(t, 0, sizeof(*t));
 }

@@ -26,6 +26,7 @@ struct tracer {
 	void *pcpu;			/* ncpus values of the largest map */
 	unsigned long long vmemmap;	/* 0 until calibrated */
 	unsigned int page_size;
+	struct owner_table *owners;	/* what snapshots point to */
 };
 
 /* Returns 0, or -errno with a one-line reason in @why. */
@@ -39,7 +40,8 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s);
 /* A new interval: --failure-records more failure records may be written. */
 void tracer_new_interval(struct tracer *t);
 /*
- * The exclusive pages owned now: counts into @s (held_now, held_over) and
+ * The exclusive pages owned now: counts into @s (held_now, held_over, and
+ * each owner's held pages, after which its owners are in view order) and
  * the @max oldest of those over the threshold into @out.  Returns how many
  * were stored.
  */

@@ -59,24 +59,32 @@ void view_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		    e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0);
 }
 
-/* "task:1234(comm)" or "softirq@cpu3" */
+/*
+ * "task:1234(comm)", "softirq@cpu3" or "eth0 rx0 (object 7)": @name is a
+ * task's comm or an object's name (NULL: none known).
+ */
 static void party(char *buf, size_t len, unsigned int ctx, int id,
-		  const char *comm)
+		  const char *name)
 {
-	static const char *const names[LT_NR_CTX] = {
-		"task", "softirq", "hardirq", "nmi",
-	};
-	char safe[LT_COMM_LEN + 1];
+	char n[LT_OWNER_NAME_LEN + 1] = "";
 
-	if (ctx != LT_TASK) {
-		snprintf(buf, len, "%s@cpu%d", ctx < LT_NR_CTX ? names[ctx] : "?", id);
-		return;
-	}
-	safe_comm(comm ? comm : "", safe);
-	if (safe[0])
-		snprintf(buf, len, "task:%d(%s)", id, safe);
-	else
-		snprintf(buf, len, "task:%d", id);
+	/* comm fields are LT_COMM_LEN, not always terminated */
+	if (name)
+		snprintf(n, sizeof(n), "%.*s",
+			 ctx == LT_OBJECT ? LT_OWNER_NAME_LEN : LT_COMM_LEN, name);
+	owner_format(buf, len, ctx, id, n);
+}
+
+/* The name the owners table has for @kind/@id, or NULL. */
+static const char *owner_name_of(const struct lt_snapshot *d, unsigned int kind,
+				 int id)
+{
+	const struct owner_row *r;
+
+	if (!d || !d->owners)
+		return NULL;
+	r = owners_find(d->owners, lt_owner_key(kind, id));
+	return r && r->o.name[0] ? r->o.name : NULL;
 }
 
 static void page_str(const struct out_ctx *c, unsigned long long page,
@@ -94,12 +102,14 @@ void view_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		    const unsigned long long *owner_stack, int owner_depth,
 		    bool detail)
 {
-	char t[16], owner[48], actor[48], pg[40];
+	char t[16], owner[64], actor[64], pg[40];
 
 	fmt_clock(c, e->ts_ns, t, sizeof(t));
-	party(owner, sizeof(owner), e->owner_ctx, e->owner, e->owner_comm);
+	party(owner, sizeof(owner), e->owner_ctx, e->owner,
+	      e->owner_ctx == LT_OBJECT ? e->owner_name : e->owner_comm);
 	party(actor, sizeof(actor), e->actor_ctx, e->actor,
-	      e->actor_ctx == LT_TASK ? e->comm : NULL);
+	      e->actor_ctx == LT_TASK ? e->comm :
+	      e->actor_ctx == LT_OBJECT ? e->actor_name : NULL);
 	page_str(c, e->page, pg, sizeof(pg));
 	if (!detail) {
 		char line[256];
@@ -214,7 +224,7 @@ static void violation_lines(FILE *f, const struct out_ctx *c,
 			    const struct held_page *held, size_t nr_held)
 {
 	struct lt_hist hold = {};
-	char buf[3][8], owner[48], pg[40], age[8];
+	char buf[3][8], owner[64], pg[40], age[8];
 	unsigned int i;
 
 	fprintf(f, "VIOLATIONS");
@@ -227,7 +237,7 @@ static void violation_lines(FILE *f, const struct out_ctx *c,
 	for (i = 0; i < LT_NR_KINDS; i++)
 		fprintf(f, " %9llu", d->violations[i][1]);
 	fputc('\n', f);
-	for (i = 0; i < LT_NR_CTX; i++)
+	for (i = 0; i < LT_NR_OWNER_CTX; i++)
 		hist_merge(&hold, &d->hold[i]);
 	fmt_duration(buf[0], sizeof(buf[0]), hist_percentile(&hold, PCT_P50));
 	fmt_duration(buf[1], sizeof(buf[1]), hist_percentile(&hold, PCT_P99));
@@ -240,11 +250,54 @@ static void violation_lines(FILE *f, const struct out_ctx *c,
 		buf[0], buf[1], buf[2], d->held_now, age, d->held_over);
 	for (i = 0; i < nr_held; i++) {
 		party(owner, sizeof(owner), held[i].h.ctx, held[i].h.owner,
-		      held[i].h.comm);
+		      held[i].h.ctx == LT_OBJECT ?
+		      owner_name_of(d, LT_OBJECT, held[i].h.owner) : held[i].h.comm);
 		page_str(c, held[i].page, pg, sizeof(pg));
 		fmt_duration(age, sizeof(age), held[i].age_ns);
 		fprintf(f, "        %-24s o%-2u %6s %s\n", pg, held[i].h.order,
 			age, owner);
+	}
+}
+
+/*
+ * Owners, most pages held first: what each holds now (and for how long its
+ * oldest), and its counts since labytrace started.  An owner too long for
+ * its column gets a line of its own.
+ */
+static void owners_lines(FILE *f, const struct lt_snapshot *d, int max_rows)
+{
+	const struct owner_table *t = d->owners;
+	struct owner_row other;
+	char name[96], p99[8], old[8], io[24];
+	unsigned int i, n, rest;
+
+	if (!t)
+		return;
+	n = max_rows && (unsigned int)max_rows < t->n ? (unsigned int)max_rows : t->n;
+	fprintf(f, "OWNERS  %-16s %6s %8s %8s %9s %5s %6s %6s\n", "(since start)",
+		"HELD", "ACQUIRED", "RELEASED", "IN/OUT", "VIOL", "P99", "OLDEST");
+	if (!t->n)
+		fprintf(f, "        (none)\n");
+	rest = owners_rest(t, n, &other);
+	for (i = 0; i <= n; i++) {
+		const struct owner_row *r = i < n ? owners_at(t, i) : &other;
+
+		if (i == n && !rest)
+			break;
+		owner_row_format(r, name, sizeof(name));
+		if (i == n)
+			snprintf(name, sizeof(name), "%u more", rest);
+		fmt_duration(p99, sizeof(p99), hist_percentile(&r->o.hold, PCT_P99));
+		fmt_duration(old, sizeof(old), r->oldest_ns);
+		snprintf(io, sizeof(io), "%llu/%llu", r->o.xfer_in, r->o.xfer_out);
+		if (strlen(name) > 22) {
+			fprintf(f, "  %s\n", name);
+			name[0] = '\0';
+		}
+		fprintf(f, "  %-22s %6llu %8llu %8llu %9s %5llu %6s %6s\n", name,
+			r->held, r->o.acquired, r->o.released, io,
+			owner_violations(r), r->o.hold.max ? p99 : "-",
+			r->held ? old : "-");
 	}
 }
 
@@ -255,14 +308,15 @@ static void lost_line(FILE *f, const struct lt_snapshot *d)
 		fprintf(f, "        ring buffer full %llu, bpf recursion %llu,\n"
 			   "        latency unmatched %llu, latency table full %llu,\n"
 			   "        acquires untracked %llu, stacks unrecorded %llu,\n"
-			   "        failures unaggregated %llu\n",
+			   "        failures unaggregated %llu, owners untracked %llu\n",
 			d->stats[LT_STAT_RB_FULL_FAILURE] +
 			d->stats[LT_STAT_RB_FULL_VIOLATION], d->bpf_misses,
 			d->stats[LT_STAT_LAT_UNMATCHED],
 			d->stats[LT_STAT_LAT_START_FULL],
 			d->stats[LT_STAT_ACQUIRE_UNTRACKED],
 			d->stats[LT_STAT_STACK_UNRECORDED],
-			d->stats[LT_STAT_FAIL_UNAGGREGATED]);
+			d->stats[LT_STAT_FAIL_UNAGGREGATED],
+			d->stats[LT_STAT_OWNER_UNTRACKED]);
 }
 
 void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
@@ -272,8 +326,10 @@ void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		latency_table(f, c, d, max_rows);
 	if (c->have_failures)
 		failure_table(f, c, d, max_rows);
-	if (c->have_violations)
+	if (c->have_violations) {
 		violation_lines(f, c, d, held, nr_held);
+		owners_lines(f, d, max_rows ? VIEW_OWNER_ROWS : VIEW_OWNER_ROWS_PLAIN);
+	}
 	lost_line(f, d);
 }
 
@@ -354,9 +410,26 @@ void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
 			hist_print(f, &cum->latency[key], "  ", "latency");
 		}
 	}
+	if (c->have_violations && cum->owners) {
+		const struct owner_table *t = cum->owners;
+		char name[96];
+
+		for (i = 0; i < t->n && i < VIEW_OWNER_HISTS; i++) {
+			const struct owner_row *r = owners_at(t, i);
+
+			if (!hist_count(&r->o.hold))
+				continue;
+			owner_row_format(r, name, sizeof(name));
+			fprintf(f, "\nhold time of pages owned by %s:\n", name);
+			hist_print(f, &r->o.hold, "  ", "held for");
+		}
+		if (t->n > VIEW_OWNER_HISTS)
+			fprintf(f, "\n(hold times of %u more owners: --json has them)\n",
+				t->n - VIEW_OWNER_HISTS);
+	}
 	if (c->have_violations) {
 		known.ctx_known = true;
-		for (i = 0; i < LT_NR_CTX; i++) {
+		for (i = 0; i < LT_NR_OWNER_CTX; i++) {
 			if (!hist_count(&cum->hold[i]))
 				continue;
 			fprintf(f, "\nhold time of pages owned by %s context:\n",

@@ -12,6 +12,9 @@
 #include "stats.h"
 
 #define VIEW_MAX_ROWS 12	/* latency rows in the live view */
+#define VIEW_OWNER_ROWS 8	/* owners in the live view; the rest summed */
+#define VIEW_OWNER_ROWS_PLAIN 50	/* and in plain text and the summary */
+#define VIEW_OWNER_HISTS 10	/* owners' hold histograms in the summary */
 
 void view_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		  bool detail);

@@ -12,7 +12,7 @@ struct fixture {
 	struct ksyms *ks;
 	struct out_ctx oc;
 	struct mem m;
-	json_object *lines[64];
+	json_object *lines[256];
 	int n;
 };
 
@@ -71,7 +71,7 @@ static void parse_output(struct fixture *fx)
 		assert_true(json_object_is_type(o, json_type_object));
 		assert_true(json_object_object_get_ex(o, "type", &type));
 		assert_true(json_object_is_type(type, json_type_string));
-		assert_true(fx->n < 64);
+		assert_true(fx->n < 256);
 		fx->lines[fx->n++] = o;
 		line = nl + 1;
 	}
@@ -386,6 +386,100 @@ static void test_held(void **state)
 	assert_string_equal(str(o, "time"), "2023-11-14T22:13:28.000Z");
 }
 
+/*
+ * Owner objects: by id and name in a violation (owner and actor), in a
+ * held page (its name from the owners table), and in the owner records.
+ */
+static void test_owners(void **state)
+{
+	struct fixture *fx = *state;
+	struct owner_table *t = calloc(1, sizeof(*t));
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct run_info ri = { .seconds = 1.0 };
+	struct held_page hp = {
+		.page = 0xffffea0000000000ULL + 640, .age_ns = 7000000000ULL,
+		.h = { .since_ns = 1000000000ULL, .owner = 7, .ctx = LT_OBJECT },
+	};
+	struct owner_row *r;
+	struct lt_event e;
+	json_object *o;
+	unsigned int i;
+
+	assert_non_null(t);
+	assert_non_null(s);
+	for (i = 0; i < JSON_OWNERS_MAX + 1; i++) {
+		r = &t->rows[t->n++];
+		r->key = lt_owner_key(i ? LT_TASK : LT_OBJECT, i ? 100 + (int)i : 7);
+		strcpy(r->o.name, i ? "worker" : "e2e rx0");
+		r->o.acquired = 1000 - i;
+	}
+	r = &t->rows[0];
+	r->o.released = 990;
+	r->o.xfer_out = 2;
+	r->o.violations[LT_KIND_FREE] = 3;
+	r->o.violations[LT_KIND_LEAK] = 1;
+	hist_add_value(&r->o.hold, 2000000);
+	owners_sort_key(t);
+	owners_add_held(t, LT_OBJECT, 7, 0, 7000000000ULL);
+	owners_sort_view(t);
+	s->owners = fx->oc.owners = t;
+
+	violation_event(&e);
+	e.owner_ctx = LT_OBJECT;
+	e.owner = 7;
+	strcpy(e.owner_name, "e2e rx0");
+	e.actor_ctx = LT_OBJECT;
+	e.actor = 8;
+	strcpy(e.actor_name, "e2e \"rx1\"");
+	e.kind = LT_KIND_LEAK;
+	json_violation(fx->m.f, &fx->oc, &e, NULL, 0);
+	json_held(fx->m.f, &fx->oc, &hp, NULL, 0);
+	json_owners(fx->m.f, &fx->oc, s, &ri);
+	ri.final = true;
+	json_owners(fx->m.f, &fx->oc, s, &ri);
+	json_summary(fx->m.f, &fx->oc, s, &ri);
+	parse_output(fx);
+
+	o = fx->lines[0];
+	assert_string_equal(str(o, "kind"), "leak");
+	assert_string_equal(str(o, "owner.context"), "object");
+	assert_int_equal(u(o, "owner.id"), 7);
+	assert_string_equal(str(o, "owner.name"), "e2e rx0");
+	assert_null(get(o, "owner.cpu"));
+	assert_string_equal(str(o, "actor.context"), "object");
+	assert_string_equal(str(o, "actor.name"), "e2e \"rx1\"");
+	o = fx->lines[1];
+	assert_string_equal(str(o, "type"), "held");
+	assert_string_equal(str(o, "owner.name"), "e2e rx0");
+	/* an interval lists JSON_OWNERS_MAX owners, most held first */
+	o = fx->lines[2];
+	assert_string_equal(str(o, "type"), "owner");
+	assert_false(json_object_get_boolean(get(o, "final")));
+	assert_string_equal(str(o, "label"), "e2e rx0 (object 7)");
+	assert_string_equal(str(o, "owner.name"), "e2e rx0");
+	assert_int_equal(u(o, "held"), 1);
+	assert_int_equal(u(o, "oldest_held_ns"), 7000000000ULL);
+	assert_int_equal(u(o, "acquired"), 1000);
+	assert_int_equal(u(o, "released"), 990);
+	assert_int_equal(u(o, "transferred_out"), 2);
+	assert_int_equal(u(o, "violations.free"), 3);
+	assert_int_equal(u(o, "violations.leak"), 1);
+	assert_int_equal(u(o, "violations.total"), 4);
+	assert_int_equal(u(o, "hold.count"), 1);
+	assert_string_equal(str(fx->lines[3], "label"), "task:101(worker)");
+	assert_string_equal(str(fx->lines[2 + JSON_OWNERS_MAX], "type"), "owner");
+	assert_true(json_object_get_boolean(get(fx->lines[2 + JSON_OWNERS_MAX], "final")));
+	/* the final one lists them all, and the summary says how many */
+	o = fx->lines[fx->n - 1];
+	assert_string_equal(str(o, "type"), "summary");
+	assert_int_equal(fx->n, 2 + JSON_OWNERS_MAX + JSON_OWNERS_MAX + 1 + 1);
+	assert_int_equal(u(o, "exclusive.owners"), JSON_OWNERS_MAX + 1);
+	assert_int_equal(u(o, "exclusive.owners_listed"), JSON_OWNERS_MAX + 1);
+	fx->oc.owners = NULL;
+	free(s);
+	free(t);
+}
+
 static void test_write_error(void **state)
 {
 	struct fixture *fx = *state;
@@ -455,6 +549,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_violation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latency_and_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_stacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
 	};

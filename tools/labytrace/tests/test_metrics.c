@@ -99,8 +99,8 @@ static void test_write_parses(void **state)
 
 	if (om_parse(text, &r))
 		fail_msg("%s", r.err);
-	/* 2 latency series + 4 hold series (one per context) */
-	assert_int_equal(r.histograms, 6);
+	/* 2 latency series + 5 hold series (one per kind of owner) */
+	assert_int_equal(r.histograms, 7);
 	assert_non_null(strstr(text,
 		"labytrace_page_alloc_latency_seconds_bucket{order=\"0\",class=\"atomic\","
 		"exclusive=\"true\",context=\"hardirq\",le=\"+Inf\"} 1001\n"));
@@ -226,7 +226,7 @@ static void test_classic_format(void **state)
 
 	if (prom_parse(text, &r))
 		fail_msg("%s", r.err);
-	assert_int_equal(r.histograms, 6);
+	assert_int_equal(r.histograms, 7);
 	assert_non_null(strstr(text,
 		"# HELP labytrace_page_allocs_total Page allocations seen (nowarn: with __GFP_NOWARN).\n"
 		"# TYPE labytrace_page_allocs_total counter\n"
@@ -301,11 +301,73 @@ static void test_escaping(void **state)
 	free(text);
 }
 
+/*
+ * Per-owner families: an object owner by its name, a task by tgid and comm,
+ * and past METRICS_MAX_OWNERS one owner="other" that keeps the sums whole.
+ */
+static void test_owner_families(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = sample_snapshot();
+	struct owner_table *ot = calloc(1, sizeof(*ot));
+	unsigned long long acquired = 0;
+	unsigned int i, n = METRICS_MAX_OWNERS + 5;
+	struct om_result r;
+	char *text, *p;
+
+	assert_non_null(ot);
+	for (i = 0; i < n; i++) {
+		struct owner_row *o = &ot->rows[ot->n++];
+
+		o->key = lt_owner_key(i ? LT_TASK : LT_OBJECT, i ? 1000 + i : 7);
+		snprintf(o->o.name, sizeof(o->o.name), i ? "worker%u" : "e2e rx0", i);
+		o->o.acquired = 100 - i;	/* the view order: i */
+		o->o.released = 90 - i;
+		o->o.violations[LT_KIND_FREE] = i == 0 ? 3 : 0;
+		acquired += o->o.acquired;
+		hist_add_value(&o->o.hold, 2000000);
+	}
+	ot->rows[0].held = 10;
+	ot->rows[0].held_pages = 40;
+	owners_sort_key(ot);
+	owners_sort_view(ot);
+	s->owners = ot;
+	text = render(&c, s);
+	if (om_parse(text, &r))
+		fail_msg("%s", r.err);
+	assert_non_null(strstr(text, "labytrace_owner_held{owner=\"e2e rx0 (object 7)\","
+				     "owner_kind=\"object\"} 10\n"));
+	assert_non_null(strstr(text, "labytrace_owner_held_pages{owner=\"e2e rx0 (object 7)\","
+				     "owner_kind=\"object\"} 40\n"));
+	assert_non_null(strstr(text, "labytrace_owner_acquired_total{owner=\"e2e rx0 (object 7)\","
+				     "owner_kind=\"object\"} 100\n"));
+	assert_non_null(strstr(text, "labytrace_owner_violations_total{owner=\"e2e rx0 (object 7)\","
+				     "owner_kind=\"object\",kind=\"free\"} 3\n"));
+	assert_non_null(strstr(text, "labytrace_owner_acquired_total{owner=\"task:1001(worker1)\","
+				     "owner_kind=\"task\"} 99\n"));
+	assert_non_null(strstr(text, "labytrace_owner_hold_seconds_count{owner=\"e2e rx0 (object 7)\","
+				     "owner_kind=\"object\"} 1\n"));
+	/* the last 5 owners (acquired 68..64) are summed as "other" */
+	assert_null(strstr(text, "worker33)"));
+	assert_non_null(strstr(text, "labytrace_owner_acquired_total{owner=\"other\","
+				     "owner_kind=\"other\"} 330\n"));
+	assert_non_null(strstr(text, "labytrace_owner_hold_seconds_count{owner=\"other\","
+				     "owner_kind=\"other\"} 5\n"));
+	/* so every owner's acquisitions are in the sum */
+	for (p = text; (p = strstr(p, "\nlabytrace_owner_acquired_total{")); p++)
+		acquired -= strtoull(strchr(p, '}') + 2, NULL, 10);
+	assert_int_equal(acquired, 0);
+	free(text);
+	free(ot);
+	free(s);
+}
+
 /* Every key seen at once: the worst case the man page states. */
 static void test_worst_case_series(void **state)
 {
 	struct out_ctx c = ctx();
 	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct owner_table *ot;
 	char want[64], *man = NULL, path[512];
 	bool found;
 	const char *fixtures = getenv("LABYTRACE_FIXTURES");
@@ -323,8 +385,24 @@ static void test_worst_case_series(void **state)
 		hist_add_value(&s->latency[i], 1000 + i);
 	for (i = 0; i < LT_NR_COUNTS; i++)
 		s->counts[i].allocs = 1 + i;
-	for (i = 0; i < LT_NR_CTX; i++)
+	for (i = 0; i < LT_NR_OWNER_CTX; i++)
 		hist_add_value(&s->hold[i], 1000000);
+	/* more owners than are exported, each with every kind of violation */
+	ot = calloc(1, sizeof(*ot));
+	assert_non_null(ot);
+	for (i = 0; i < 3 * METRICS_MAX_OWNERS; i++) {
+		struct owner_row *o = &ot->rows[ot->n++];
+
+		o->key = lt_owner_key(i % LT_NR_OWNER_CTX, i);
+		snprintf(o->o.name, sizeof(o->o.name), "eth%u rx%u", i / 8, i % 8);
+		o->o.acquired = 10 + i;
+		for (unsigned int k = 0; k < LT_NR_KINDS; k++)
+			o->o.violations[k] = 1;
+		hist_add_value(&o->o.hold, 1000 * (i + 1));
+	}
+	owners_sort_key(ot);
+	owners_sort_view(ot);
+	s->owners = ot;
 	text = render_fmt(EXPO_CLASSIC, &c, s);
 	if (prom_parse(text, &r))
 		fail_msg("%s", r.err);
@@ -333,7 +411,7 @@ static void test_worst_case_series(void **state)
 	lines += text[0] != '#';
 	assert_int_equal(r.samples, METRICS_MAX_SERIES);
 	assert_int_equal(lines, METRICS_MAX_SERIES);
-	assert_int_equal(METRICS_MAX_SERIES, 6139);
+	assert_int_equal(METRICS_MAX_SERIES, 7116);
 	print_message("# worst case: %d series (the kernel's 36 buckets made %d)\n",
 		      r.samples, (LT_NR_KEYS + LT_NR_CTX) * (LT_NR_SLOTS + 2) +
 		      2 * LT_NR_COUNTS + 23);
@@ -347,6 +425,7 @@ static void test_worst_case_series(void **state)
 	free(mem_close(&m));
 	assert_int_equal(e.samples, 5);
 	free(s);
+	free(ot);
 
 	/* and the man page says so */
 	assert_non_null(fixtures);
@@ -768,6 +847,7 @@ int main(void)
 		cmocka_unit_test(test_parser_is_strict),
 		cmocka_unit_test(test_classic_format),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_owner_families),
 		cmocka_unit_test(test_worst_case_series),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_classic_parser_is_strict),

@@ -37,6 +37,7 @@ static void test_report_fits_80_columns(void **state)
 {
 	struct out_ctx c = ctx();
 	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct owner_table *ot;
 	struct held_page held[2] = {
 		{ .page = 0xffffea0000000000ULL + 64 * 0x123456, .age_ns = 61000000000ULL,
 		  .h = { .owner = 4194304, .ctx = LT_TASK, .order = 10,
@@ -63,11 +64,38 @@ static void test_report_fits_80_columns(void **state)
 	s->bpf_misses = 99999999;
 	s->held_now = s->held_over = 262144;
 	hist_add_value(&s->hold[0], 123456789);
+	/* owners: a name of the longest kind, and more than the view shows */
+	ot = calloc(1, sizeof(*ot));
+	assert_non_null(ot);
+	for (i = 0; i < VIEW_OWNER_ROWS + 3; i++) {
+		struct owner_row *r = &ot->rows[ot->n++];
+
+		r->key = lt_owner_key(i ? LT_SOFTIRQ : LT_OBJECT, i ? (int)i : 2147483647);
+		snprintf(r->o.name, sizeof(r->o.name), "%s",
+			 i ? "" : "mlx5_core 0000:3b:00.0 rx63");
+		/* so that "3 more" sums to the widest numbers */
+		r->held = 333333 - i;
+		r->o.acquired = r->o.released = 33333333;
+		r->o.xfer_in = r->o.xfer_out = 3333;
+		r->o.violations[LT_KIND_LEAK] = 33333;
+		r->oldest_ns = 61000000000ULL;
+		hist_add_value(&r->o.hold, 123456789);
+	}
+	owners_sort_key(ot);
+	owners_sort_view(ot);
+	s->owners = ot;
 
 	mem_open(&m);
 	view_report(m.f, &c, s, held, 2, VIEW_MAX_ROWS);
 	out = mem_close(&m);
 	assert_width(out, 80);
+	/* the long name on a line of its own, the rest summed */
+	assert_non_null(strstr(out, "\n  mlx5_core 0000:3b:00.0 rx63 (object 2147483647)\n"
+				     "                         333333 33333333 33333333 3333/3333 33333 "
+				     " 123ms    61s\n"));
+	assert_non_null(strstr(out, "\n  softirq@cpu1           333332 "));
+	assert_non_null(strstr(out, "\n  3 more                 999972 99999999 99999999 9999/9999 99999 "));
+	assert_non_null(strstr(out, "owners untracked 99999999"));
 	assert_non_null(strstr(out, "... 276 more\n"));	/* latency */
 	assert_non_null(strstr(out, "... 564 more\n"));	/* failures */
 	assert_non_null(strstr(out, "pfn 0x123456"));
@@ -82,8 +110,10 @@ static void test_report_fits_80_columns(void **state)
 	out = mem_close(&m);
 	assert_width(out, 80);
 	assert_null(strstr(out, "more\n"));
+	assert_null(strstr(out, " more "));
 	free(out);
 	free(s);
+	free(ot);
 }
 
 /*
@@ -199,8 +229,26 @@ static void test_event_lines(void **state)
 	e.page = 0xffffea0000000000ULL + 64 * 0xfffffffULL;
 	view_violation(m.f, &c, &e, NULL, 0, false);
 	view_violation(m.f, &c, &e, NULL, 0, true);
+	/* an owner object, named by the kernel, freed by a task: a leak */
+	e.owner_ctx = LT_OBJECT;
+	e.owner = 7;
+	memcpy(e.owner_name, "e2e rx0", 8);
+	e.kind = LT_KIND_LEAK;
+	e.denied = 0;
+	view_violation(m.f, &c, &e, NULL, 0, false);
+	view_violation(m.f, &c, &e, NULL, 0, true);
+	/* an object actor (a release by the wrong object) */
+	e.kind = LT_KIND_RELEASE;
+	e.actor_ctx = LT_OBJECT;
+	e.actor = 8;
+	memcpy(e.actor_name, "e2e rx1", 8);
+	view_violation(m.f, &c, &e, NULL, 0, true);
 	out = mem_close(&m);
 	assert_width(out, 80);
+	assert_non_null(strstr(out, "leak pfn 0xfffffff o9 owner e2e rx0 (object 7) by task:0(kworke\n"));
+	assert_non_null(strstr(out, "\nVIOLATION 22:13:21.234Z leak allowed pfn 0xfffffff order 9 cpu 127\n"
+				     "    owner e2e rx0 (object 7), actor task:0(kworker/u256:99)\n"));
+	assert_non_null(strstr(out, "    owner e2e rx0 (object 7), actor e2e rx1 (object 8)\n"));
 	assert_non_null(strstr(out, "owner's allocation stack: unknown (acquired before"));
 	assert_non_null(strstr(out, "transfer denied pfn 0xfffffff"));
 	/* times say they are UTC, as the JSON's do */
