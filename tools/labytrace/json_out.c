@@ -403,8 +403,10 @@ int json_owners(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	if (!t)
 		return 0;
 	n = ri->final || t->n < JSON_OWNERS_MAX ? t->n : JSON_OWNERS_MAX;
+	/* What they hold is as of the held table's reading. */
 	for (i = 0; i < n; i++)
-		if (json_owner(f, c, owners_at(t, i), d->ts_ns, ri))
+		if (json_owner(f, c, owners_at(t, i),
+			       d->held_ts_ns ? d->held_ts_ns : d->ts_ns, ri))
 			return -1;
 	return 0;
 }

@@ -109,6 +109,7 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	fail_stacks_delta(cur, prev, out);
 	out->held_now = cur->held_now;
 	out->held_over = cur->held_over;
+	out->held_ts_ns = cur->held_ts_ns;
 	out->owners = cur->owners;
 }
 

@@ -36,6 +36,7 @@ struct lt_snapshot {
 	/* gauges, not deltas */
 	unsigned long long held_now;
 	unsigned long long held_over;
+	unsigned long long held_ts_ns;		/* when those were counted; 0: never */
 	/*
 	 * Each owner's counts, cumulative even in a delta, and what it holds
 	 * now; the tracer's table, or NULL.

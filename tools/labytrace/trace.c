@@ -458,6 +458,8 @@ size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 	int err;
 
 	s->held_now = s->held_over = 0;
+	/* The maps before took a while to read: say when this was true. */
+	s->held_ts_ns = now;
 	do {
 		count = HELD_BATCH;
 		err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, &opts);
