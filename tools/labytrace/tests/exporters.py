@@ -138,6 +138,9 @@ TYPES = {
     "labytrace_exclusive_hold_seconds": "histogram",
     "labytrace_exclusive_held_pages": "gauge",
     "labytrace_exclusive_held_over_threshold_pages": "gauge",
+    "labytrace_owner_held": "gauge",
+    "labytrace_owner_held_pages": "gauge",
+    "labytrace_owner_hold_seconds": "histogram",
 }
 
 
@@ -255,7 +258,8 @@ def dashboard(path, families, url=None):
         if not all(isinstance(g.get(k), int) for k in "xywh") or g["w"] <= 0 or \
            g["h"] <= 0 or g["x"] + g["w"] > 24:
             problem(f"panel {p.get('title')!r}: bad gridPos {g}")
-        if re.search(r"\b(by|per) owner\b", p.get("title", "").lower()):
+        if re.search(r"\b(by|per) owner\b", p.get("title", "").lower()) and \
+           p.get("type") != "row":
             owner.append(p)
         refs = [t.get("refId") for t in p.get("targets", [])]
         if len(refs) != len(set(refs)) or None in refs:
@@ -278,7 +282,10 @@ def dashboard(path, families, url=None):
     if not heatmaps:
         problem("no heatmap panel on labytrace_page_alloc_latency_seconds_bucket (format heatmap)")
     if not owner:
-        problem("no per-owner placeholder panels")
+        problem("no per-owner panels")
+    for p in owner:
+        if not any("labytrace_owner_" in t.get("expr", "") for t in p.get("targets", [])):
+            problem(f"panel {p['title']!r}: no query on a labytrace_owner_* family")
     evaluated = 0
     if url:
         for title, expr in queries(dash):
@@ -288,7 +295,7 @@ def dashboard(path, families, url=None):
             except Exception as e:  # noqa: BLE001 - any failure is the finding
                 problem(f"panel {title!r}: Prometheus refuses {expr!r}: {e}")
     finish(f"{len(ids)} panels, {len(heatmaps)} latency heatmap, {len(owner)} per-owner "
-           f"placeholders, {len(queries(dash))} queries on exported series"
+           f"panels, {len(queries(dash))} queries on exported series"
            + (f", {evaluated} evaluated by Prometheus" if url else ""))
 
 

@@ -17,6 +17,8 @@ int main(int argc, char **argv)
 {
 	static struct gfp_table gfp;
 	static struct lt_snapshot s;
+	static struct owner_table owners;
+	struct owner_row *r;
 	struct out_ctx c = {
 		.gfp = &gfp, .ctx_known = true, .have_latency = true,
 		.have_failures = true, .have_violations = true,
@@ -50,6 +52,29 @@ int main(int argc, char **argv)
 	for (i = 0; i < 50; i++)
 		hist_add_value(&s.hold[LT_SOFTIRQ], 1000000ULL * (i + 1));
 	hist_add_value(&s.hold[LT_TASK], 3000000000ULL);
+	/* an RX queue's owner object and a task, for the per-owner families */
+	r = &owners.rows[owners.n++];
+	r->key = lt_owner_key(LT_OBJECT, 7);
+	strcpy(r->o.name, "eth0 rx0");
+	r->o.acquired = 1000;
+	r->o.released = 994;
+	r->o.xfer_out = 12;
+	r->o.violations[LT_KIND_FREE] = 2;
+	for (i = 0; i < 50; i++)
+		hist_add_value(&r->o.hold, 1000000ULL * (i + 1));
+	r->held = r->held_pages = 6;
+	r->oldest_ns = 7000000000ULL;
+	r = &owners.rows[owners.n++];
+	r->key = lt_owner_key(LT_TASK, 4242);
+	strcpy(r->o.name, "rx-consumer");
+	r->o.acquired = 6;
+	r->o.released = 18;
+	r->o.xfer_in = 12;
+	r->o.violations[LT_KIND_MAP] = 3;
+	hist_add_value(&r->o.hold, 3000000000ULL);
+	owners_sort_key(&owners);
+	owners_sort_view(&owners);
+	s.owners = &owners;
 	if (metrics_write(stdout, om ? EXPO_OPENMETRICS : EXPO_CLASSIC, &c, &s) ||
 	    fflush(stdout)) {
 		perror("prom_sample");
