@@ -3,7 +3,10 @@
 """Compare what labytrace reported with what pex_workload did.
 
     check_e2e.py WORKLOAD_JSON LABYTRACE_NDJSON VMSTAT_BEFORE VMSTAT_AFTER
-                 PROMETHEUS_FILE LIVE_TEXT HELD_OVER_NS POLICY
+                 PROMETHEUS_FILE LIVE_TEXT HELD_OVER_NS POLICY OWNERS_NDJSON
+
+OWNERS_NDJSON is what "labytrace owners -j" said while the workload's owner
+object held its pages.
 
 POLICY is the policy the caller set; the workload must have run under it.
 Prints TAP; exit status 1 if any check failed, if the checker crashed, or if
@@ -15,10 +18,10 @@ import re
 import sys
 import traceback
 
-KINDS = ("map", "gup", "free", "transfer", "release")
+KINDS = ("map", "gup", "free", "transfer", "release", "leak")
 # Every check runs whatever the input, so a short run means the checker
 # stopped early: it must fail, not pass on the checks it got to.
-PLANNED = 49
+PLANNED = 65
 results = []
 
 
@@ -57,10 +60,14 @@ def om_sum(samples, name, **want):
 
 
 def main():
-    wl_path, nd_path, before_path, after_path, prom, live, held_over, policy = sys.argv[1:]
+    (wl_path, nd_path, before_path, after_path, prom, live, held_over, policy,
+     owners_path) = sys.argv[1:]
     held_over = int(held_over)
     wl = json.load(open(wl_path))
     pid = wl["pid"]
+    ow = wl["owner"]
+    # The owner object's pages: allocated in softirq, freed by the task.
+    ow_label = f"{ow['name']} (object {ow['id']})"
     # The workload derives what it expects (denials) from the policy it reads
     # back; an "enforce" round that ran as "report" would otherwise pass.
     check(wl["policy"] == policy, f"workload ran under the {policy} policy",
@@ -88,8 +95,9 @@ def main():
     def allocs(ctx):
         return sum(c["allocs"] for c in s["classes"]
                    if c["exclusive"] and c["context"] == ctx)
-    check(allocs("softirq") == wl["alloc_softirq"], "exclusive allocations in softirq",
-          f"{allocs('softirq')} reported, {wl['alloc_softirq']} made")
+    want = wl["alloc_softirq"] + ow["alloc_softirq"]
+    check(allocs("softirq") == want, "exclusive allocations in softirq",
+          f"{allocs('softirq')} reported, {want} made")
     check(allocs("hardirq") == wl["alloc_hardirq"], "exclusive allocations in hardirq",
           f"{allocs('hardirq')} reported, {wl['alloc_hardirq']} made")
     check(allocs("task") == wl["alloc_task"], "exclusive allocations in task context",
@@ -142,7 +150,14 @@ def main():
         wrong = []
         for v in got:
             owner_ok = v["owner"]["context"] == "task" and v["owner"]["pid"] == pid
-            if kind in ("map", "gup"):
+            if v["owner"]["context"] == "object":
+                # freed by the workload while its owner object owned it
+                owner_ok = (kind == "free" and v["owner"]["id"] == ow["id"] and
+                            v["owner"]["name"] == ow["name"])
+                actor_ok = (v["actor"]["context"] == "task" and
+                            v["actor"]["pid"] == pid and
+                            v["actor"]["comm"] == "pex_workload")
+            elif kind in ("map", "gup"):
                 actor_ok = (v["actor"]["context"] == "task" and
                             v["actor"]["pid"] not in (pid, 0) and
                             v["actor"]["comm"] == "pex_workload")
@@ -150,14 +165,16 @@ def main():
                 actor_ok = v["actor"]["comm"].startswith("test_page_excl")
             if not (owner_ok and actor_ok):
                 wrong.append(f"owner {v['owner']}, actor {v['actor']}")
-        check(got and not wrong, f"{kind}: owner is the workload, actor the other",
+        check((got or not want) and not wrong,
+              f"{kind}: owner is the workload (or its object), actor the other",
               "; ".join(wrong) if got else "no records")
 
     # Ownership: every exclusive page tracked from its acquire, bursts of
     # thousands in one softirq and in one hardirq included, each with its
     # owner's stack.
     x = s["exclusive"]
-    total = wl["alloc_softirq"] + wl["alloc_hardirq"] + wl["alloc_task"]
+    total = (wl["alloc_softirq"] + wl["alloc_hardirq"] + wl["alloc_task"] +
+             ow["alloc_softirq"])
     check(x["acquired"] == total and x["released"] == total and
           x["released_untracked"] == 0,
           "every exclusive page acquired and released, none untracked",
@@ -226,6 +243,85 @@ def main():
     m = re.search(r"^HELD\s+acquired (\d+)", summ, re.M)
     check(m and int(m.group(1)) == total, "live view summary: exclusive pages acquired",
           m.group(0) if m else "no HELD line")
+
+    owner_checks(wl, ow, ow_label, by_type, s, om, summ, owners_path)
+
+
+def owner_checks(wl, ow, ow_label, by_type, s, om, summ, owners_path):
+    """Per owner: exactly what the owner object and the workload did."""
+    pid = wl["pid"]
+    released = ow["released"] + ow["freed"] + ow["held"]   # the rest at close
+    records = by_type.get("owner", [])
+    finals = [r for r in records if r["final"]]
+    mine = [r for r in finals if r["owner"].get("context") == "object" and
+            r["owner"].get("id") == ow["id"]]
+    o = mine[0] if len(mine) == 1 else None
+    check(o and o["owner"]["name"] == ow["name"] and o["label"] == ow_label,
+          f"owner record for {ow_label}, by name", f"{len(mine)} records")
+    o = o or {"acquired": None, "released": None, "transferred_in": None,
+              "transferred_out": None, "violations": {}, "held": None,
+              "hold": {"count": None}}
+    check(o["acquired"] == ow["alloc_softirq"], "owner object: acquired",
+          f"{o['acquired']} reported, {ow['alloc_softirq']} allocated")
+    check(o["released"] == released, "owner object: released (by it, freed, at close)",
+          f"{o['released']} reported, {released} ended")
+    check((o["transferred_out"], o["transferred_in"]) == (ow["transferred"], 0),
+          "owner object: transferred out, none in",
+          f"out {o['transferred_out']}, in {o['transferred_in']}")
+    want = {k: 0 for k in KINDS}
+    want["free"] = ow["freed"]
+    want["total"] = ow["freed"]
+    check(o["violations"] == want, "owner object: violations on its pages: free only",
+          f"{o['violations']}")
+    check(o["hold"]["count"] == released and o["held"] == 0,
+          "owner object: a hold time per release, nothing held at the end",
+          f"hold count {o['hold']['count']}, held {o['held']}")
+    # While it held its pages, every interval said how many, exactly.
+    during = [r["held"] for r in records if not r["final"] and
+              r["owner"].get("id") == ow["id"] and
+              ow["hold_start"] + 0.1 < r["ts"] < ow["hold_end"] - 0.1]
+    check(during and all(h == ow["held"] for h in during),
+          "owner object: held now, in every interval while it held",
+          f"{during}, {ow['held']} held")
+    # The task it handed pages to got them, and the books balance.
+    task = [r for r in finals if r["owner"].get("context") == "task" and
+            r["owner"].get("pid") == pid]
+    check(len(task) == 1 and task[0]["transferred_in"] == ow["transferred"],
+          "the workload's task owner: transferred in",
+          f"{[t['transferred_in'] for t in task]}")
+    x = s["exclusive"]
+    sums = {k: sum(r[k] for r in finals) for k in ("acquired", "released")}
+    check(sums == {"acquired": x["acquired"], "released": x["released"]} and
+          x["owners_listed"] == x["owners"] == len(finals),
+          "owner records add up to the totals", f"{sums}, owners {x['owners']}")
+    # OpenMetrics, labelled by the owner's name.
+    got = (om_sum(om, "labytrace_owner_acquired_total", owner=ow_label),
+           om_sum(om, "labytrace_owner_released_total", owner=ow_label),
+           om_sum(om, "labytrace_owner_violations_total", owner=ow_label, kind="free"),
+           om_sum(om, "labytrace_owner_transferred_out_total", owner=ow_label))
+    check(got == (ow["alloc_softirq"], released, ow["freed"], ow["transferred"]),
+          f"OpenMetrics owner=\"{ow_label}\": acquired, released, free violations, out",
+          f"{got}")
+    # The live view's summary has its row.
+    m = re.search(r"^  %s\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/(\d+)\s+(\d+)\s" %
+                  re.escape(ow_label), summ, re.M)
+    got = tuple(int(g) for g in m.groups()) if m else None
+    check(got == (0, ow["alloc_softirq"], released, 0, ow["transferred"], ow["freed"]),
+          "live view summary: the owner object's row", m.group(0) if m else "no row")
+    # What the kernel itself said, through "labytrace owners", while it held.
+    try:
+        kern = [json.loads(line) for line in open(owners_path)]
+    except (OSError, ValueError) as e:
+        kern = []
+        print(f"# {owners_path}: {e}")
+    k = [r for r in kern if r["owner"].get("context") == "object" and
+         r["owner"].get("id") == ow["id"]]
+    k = k[0] if len(k) == 1 else None
+    check(k and k["label"] == ow_label and k["pages"] == ow["held"] and
+          k["registry_pages"] == ow["held"] and len(k["oldest"]) == min(2, ow["held"]) and
+          all(any("do_alloc" in fr for fr in p["acquired_stack"]) for p in k["oldest"]),
+          "labytrace owners: the object by name, its pages, oldest with do_alloc stacks",
+          json.dumps(k)[:300] if k else f"{len(kern)} owners listed")
 
 if __name__ == "__main__":
     try:

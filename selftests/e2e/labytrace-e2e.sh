@@ -29,7 +29,7 @@ stop() {	# PID: SIGINT, then wait at most 60 s
 }
 
 run_policy() {
-	local policy=$1 out=$build/results/e2e-$1 jpid tpid rc=0
+	local policy=$1 out=$build/results/e2e-$1 jpid tpid wpid deadline start rc=0
 	rm -rf "$out"
 	mkdir -p "$out"
 	echo "$policy" >/proc/sys/vm/page_exclusive_policy || return 1
@@ -49,10 +49,29 @@ run_policy() {
 	fi
 
 	# Bursts of 4096 exclusive pages in one softirq and in one hardirq:
-	# every one must be tracked, nothing lost.
+	# every one must be tracked, nothing lost.  An owner object, "e2e rx0",
+	# allocates in softirq and holds some of its pages for 3 s, while
+	# "labytrace owners" asks the kernel who holds what.
+	rm -f "$out/owner.ready"
 	"$workload" --softirq 4096 --hardirq 4096 --task 7 --fail 3 --violations \
+		--owner "e2e rx0" --owner-alloc 64 --owner-release 40 --owner-free 5 \
+		--owner-transfer 3 --owner-hold-ms 3000 --owner-ready "$out/owner.ready" \
 		--hold 2 --hold-ms 2500 \
-		>"$out/workload.json" || rc=1
+		>"$out/workload.json" &
+	wpid=$!
+	deadline=$((SECONDS + 120))
+	while [ ! -e "$out/owner.ready" ] && [ $SECONDS -lt $deadline ] &&
+	      kill -0 $wpid 2>/dev/null; do
+		sleep 0.1
+	done
+	if [ -e "$out/owner.ready" ]; then
+		start=$(date +%s.%N)
+		"$labytrace" owners -j --held-top 2 >"$out/owners.ndjson" 2>"$out/owners.err" ||
+			echo "# labytrace owners exited with $?: $(cat "$out/owners.err")"
+		echo "# labytrace owners took $(echo "$(date +%s.%N) - $start" | bc) s"
+		rm -f "$out/owner.ready"	# the workload may stop holding
+	fi
+	wait $wpid || rc=1
 	sleep 1.5	# one more interval, so the last one has it all
 	stop $jpid || { echo "# labytrace --json exited with $?"; rc=1; }
 	stop $tpid || { echo "# labytrace (live view) exited with $?"; rc=1; }
@@ -61,7 +80,7 @@ run_policy() {
 	echo "# policy $policy: workload $(cat "$out/workload.json")"
 	python3 "$here/check_e2e.py" "$out/workload.json" "$out/labytrace.ndjson" \
 		"$out/vmstat.before" "$out/vmstat.after" "$out/labytrace.prom" \
-		"$out/live.txt" $((held_over_ms * 1000000)) "$policy" |
+		"$out/live.txt" $((held_over_ms * 1000000)) "$policy" "$out/owners.ndjson" |
 		sed "s/^\(\(not \)\?ok [0-9]* - \)/\1$policy: /" || rc=1
 	return $rc
 }

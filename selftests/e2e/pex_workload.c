@@ -4,6 +4,8 @@
  * lib/test_page_exclusive (/dev/test_page_exclusive) and fail_page_alloc.
  *
  *   pex_workload [--softirq A] [--hardirq D] [--task B] [--fail C] [--violations]
+ *                [--owner NAME --owner-alloc N --owner-release R --owner-free F
+ *                 --owner-transfer T --owner-hold-ms MS [--owner-ready FILE]]
  *                [--hold H --hold-ms MS]
  *                [--storm-ms MS [--storm-rate PAGES_PER_MS]
  *                 [--storm-fail-percent P] [--storm-violation-every N]]
@@ -15,7 +17,14 @@
  * order-0 GFP_ATOMIC allocations of the test module fail through
  * fail_page_alloc (restricted to the module's code by its stack-trace
  * filter), commits one violation of each kind, and holds H
- * exclusive pages for MS milliseconds.  It checks every step's own result
+ * exclusive pages for MS milliseconds.  With --owner, an owner object named
+ * NAME (an open file of the module, renamed) allocates N pages into itself
+ * in one softirq, releases R of them from the task, lets the task free F
+ * it still owns (free violations, the object the owner), transfers T to
+ * the task, which frees them, and holds the rest for MS milliseconds and
+ * then, with --owner-ready, until FILE, made when the hold starts, is
+ * removed again (at most 120 s); closing the file releases them.  It
+ * checks every step's own result
  * and prints, as one JSON object, what it did: the counts labytrace must
  * report.  --storm-ms runs the module's RX storm on every CPU (for the
  * demo and benchmarks), with P% of its allocations failing and one page in
@@ -254,6 +263,104 @@ static void violations(int enforce)
 	op(PEX_IOC_FREE, PEX_CTX_TASK, slot);
 }
 
+struct owner_load {
+	const char *name, *ready;
+	unsigned int alloc, release, free, transfer, hold_ms;
+	int id;
+	double hold_start, hold_end;	/* CLOCK_REALTIME, seconds */
+};
+
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The owner object of the file @ofd, renamed to @name: its id. */
+static int owner_rename(int ofd, const char *name, unsigned int *pages)
+{
+	struct pex_owner o = {};
+
+	snprintf(o.name, sizeof(o.name), "%s", name);
+	if (ioctl(ofd, PEX_IOC_OWNER, &o))
+		die("PEX_IOC_OWNER");
+	if (pages)
+		*pages = o.pages;
+	return o.id;
+}
+
+static struct pex_cmd owner_op(unsigned long req, unsigned int ctx,
+			       unsigned int index)
+{
+	struct pex_cmd cmd = { .ctx = ctx, .index = index, .owner = 1 };
+
+	if (ioctl(fd, req, &cmd))
+		die("ioctl (owner)");
+	return cmd;
+}
+
+/*
+ * An RX queue's life, in short: a refill in softirq into the queue's owner
+ * object, pages given back (released) from a task, some freed while the
+ * queue still owns them (a bug: free violations), some handed to a task,
+ * and the rest held until the queue goes away.
+ */
+static void owner_load(struct owner_load *ol)
+{
+	struct pex_cmd cmd = { .ctx = PEX_CTX_SOFTIRQ, .count = ol->alloc, .owner = 1 };
+	unsigned int i, slot, pages, held;
+	int main_fd = fd, f;
+
+	if (ol->release + ol->free + ol->transfer > ol->alloc)
+		fail("--owner-release + --owner-free + --owner-transfer > --owner-alloc");
+	held = ol->alloc - ol->release - ol->free - ol->transfer;
+	fd = open(DEV, O_RDWR);
+	if (fd < 0)
+		die(DEV);
+	ol->id = owner_rename(fd, ol->name, NULL);
+	if (ioctl(fd, PEX_IOC_ALLOC, &cmd))
+		die("PEX_IOC_ALLOC (owner)");
+	if (cmd.allocated != ol->alloc)
+		fail("an allocation into the owner object failed");
+	slot = cmd.index;
+	for (i = 0; i < ol->release; i++, slot++) {
+		if (owner_op(PEX_IOC_RELEASE, PEX_CTX_TASK, slot).result)
+			fail("release by the owner object failed");
+		op(PEX_IOC_FREE, PEX_CTX_TASK, slot);
+	}
+	for (i = 0; i < ol->free; i++)
+		op(PEX_IOC_FREE, PEX_CTX_TASK, slot++);
+	for (i = 0; i < ol->transfer; i++, slot++) {
+		cmd = owner_op(PEX_IOC_TRANSFER, PEX_CTX_TASK, slot);
+		if (cmd.result)
+			fail("transfer from the owner object to the task failed");
+		op(PEX_IOC_FREE, PEX_CTX_TASK, slot);
+	}
+	owner_rename(fd, "", &pages);
+	if (pages != held)
+		fail("the owner object does not own what it should");
+	ol->hold_start = now_real();
+	if (ol->ready) {
+		f = open(ol->ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (f < 0)
+			die(ol->ready);
+		close(f);
+	}
+	nanosleep(&(struct timespec){ ol->hold_ms / 1000,
+				      (ol->hold_ms % 1000) * 1000000L }, NULL);
+	/* Whoever looks at what the object holds says when it is done. */
+	for (i = 0; ol->ready && !access(ol->ready, F_OK); i++) {
+		if (i == 1200)
+			fail("--owner-ready: the file was not removed within 120 s");
+		nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+	}
+	ol->hold_end = now_real();
+	close(fd);	/* the queue goes away: what it owns is released */
+	fd = main_fd;
+}
+
 static unsigned int number(const char *s)
 {
 	char *end;
@@ -282,8 +389,16 @@ int main(int argc, char **argv)
 		{ "storm-violation-every", required_argument, NULL, 'E' },
 		{ "bench", required_argument, NULL, 'B' },
 		{ "iterations", required_argument, NULL, 'I' },
+		{ "owner", required_argument, NULL, 'o' },
+		{ "owner-alloc", required_argument, NULL, 'a' },
+		{ "owner-release", required_argument, NULL, 'r' },
+		{ "owner-free", required_argument, NULL, 'F' },
+		{ "owner-transfer", required_argument, NULL, 'T' },
+		{ "owner-hold-ms", required_argument, NULL, 'M' },
+		{ "owner-ready", required_argument, NULL, 'y' },
 		{ }
 	};
+	struct owner_load ol = {};
 	unsigned int softirq = 0, hardirq = 0, task = 0, nfail = 0, hold = 0;
 	unsigned int hold_ms = 0;
 	struct pex_storm storm = { .pages_per_ms = 1, .handoff = 1 };
@@ -316,6 +431,13 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'I': bench.iterations = strtoul(optarg, NULL, 10); break;
+		case 'o': ol.name = optarg; break;
+		case 'a': ol.alloc = number(optarg); break;
+		case 'r': ol.release = number(optarg); break;
+		case 'F': ol.free = number(optarg); break;
+		case 'T': ol.transfer = number(optarg); break;
+		case 'M': ol.hold_ms = number(optarg); break;
+		case 'y': ol.ready = optarg; break;
 		default: return 2;
 		}
 	}
@@ -356,6 +478,8 @@ int main(int argc, char **argv)
 	}
 	if (viol)
 		violations(enforce);
+	if (ol.name)
+		owner_load(&ol);
 	if (hold) {
 		struct timespec ts = { hold_ms / 1000, (hold_ms % 1000) * 1000000L };
 
@@ -389,15 +513,23 @@ int main(int argc, char **argv)
 	}
 
 	/* Exclusive allocations: each violation needs one page from a task. */
-	printf("{\"pid\":%d,\"policy\":\"%s\",\"alloc_softirq\":%u,"
+	printf("{");
+	if (ol.name)
+		printf("\"owner\":{\"name\":\"%s\",\"id\":%d,\"alloc_softirq\":%u,"
+		       "\"released\":%u,\"freed\":%u,\"transferred\":%u,\"held\":%u,"
+		       "\"hold_start\":%.6f,\"hold_end\":%.6f},",
+		       ol.name, ol.id, ol.alloc, ol.release, ol.free, ol.transfer,
+		       ol.alloc - ol.release - ol.free - ol.transfer,
+		       ol.hold_start, ol.hold_end);
+	printf("\"pid\":%d,\"policy\":\"%s\",\"alloc_softirq\":%u,"
 	       "\"alloc_hardirq\":%u,"
 	       "\"alloc_task\":%u,\"failures\":%u,\"held\":%u,\"hold_ms\":%u,"
 	       "\"violations\":{\"map\":%d,\"gup\":%d,\"free\":%d,"
-	       "\"transfer\":%d,\"release\":%d},"
+	       "\"transfer\":%d,\"release\":%d,\"leak\":0},"
 	       "\"denied\":{\"map\":%d,\"gup\":%d,\"free\":0,"
-	       "\"transfer\":%d,\"release\":%d}}\n",
+	       "\"transfer\":%d,\"release\":%d,\"leak\":0}}\n",
 	       getpid(), policy, softirq, hardirq, task + hold + (viol ? 4 : 0), nfail,
-	       hold, hold_ms, viol, viol, viol, viol, viol,
+	       hold, hold_ms, viol, viol, viol + ol.free, viol, viol,
 	       viol && enforce, viol && enforce, viol, viol);
 	close(fd);
 	return 0;
