@@ -25,7 +25,7 @@ tests=(help bad_option bad_value failures_json failures_counts latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
        filters_filter startup standin record heatmap record_bad_input
-       heatmap_bad_input)
+       heatmap_bad_input owners)
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
 # shellcheck source-path=SCRIPTDIR source=tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
@@ -435,6 +435,20 @@ if [ ${#bad[@]} = 0 ]; then
 	ok "heatmap: empty, not a recording, missing, nothing selected, FIFO exit 2; unwritable exit 1"
 else
 	not_ok "heatmap: bad input" "${bad[@]}"
+fi
+
+# 26. owners: the kernel's lists, or one line saying this kernel has none
+run owners -j
+if [ -e /sys/kernel/debug/page_exclusive/pages ]; then
+	python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' \
+		"$tmp/out" 2>"$tmp/check"
+	check "owners -j on a __GFP_EXCLUSIVE kernel: exit 0, valid NDJSON" \
+		test $rc = 0 -a $? = 0 -a ! -s "$tmp/check"
+elif [ $rc = 5 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
+     grep -q "^labytrace: cannot read /sys/kernel/debug/page_exclusive/pages: No such file or directory (not a __GFP_EXCLUSIVE kernel" "$tmp/err"; then
+	ok "owners without page_exclusive in debugfs: exit 5, one line"
+else
+	not_ok "owners: exit 0 with the lists, or 5 and one line" "rc=$rc" "$(cat "$tmp/err")"
 fi
 
 exit $failed

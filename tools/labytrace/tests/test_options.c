@@ -238,6 +238,23 @@ static void test_commands(void **state)
 	assert_int_equal(r.o.gfp_class, LT_ATOMIC);
 	done(&r);
 
+	/* owners: once, from the kernel's lists; 3 oldest pages unless asked */
+	parse(&r, "owners", "-j", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.cmd, CMD_OWNERS);
+	assert_true(r.o.json);
+	assert_false(r.o.held_top_set);
+	done(&r);
+	parse(&r, "owners", "--held-top", "0", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_true(r.o.held_top_set);
+	assert_int_equal(r.o.held_top, 0);
+	done(&r);
+	bad("'violations': owners takes no mode", "owners", "violations", NULL);
+	bad("owners lists what is owned now: -o, -d, --prometheus and --listen are for tracing",
+	    "owners", "-d", "1", NULL);
+	bad("owners lists what is owned now", "owners", "--prometheus", "x.prom", NULL);
+
 	bad("bad value for --listen: '9435' (ADDRESS:PORT", "--listen", "9435", NULL);
 	bad("bad value for --listen: ':9435'", "--listen", ":9435", NULL);
 	bad("bad value for --listen: '127.0.0.1:65536'", "--listen", "127.0.0.1:65536", NULL);
