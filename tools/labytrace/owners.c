@@ -76,6 +76,20 @@ const struct owner_row *owners_find(const struct owner_table *t,
 	return bsearch(&probe, t->rows, t->n, sizeof(t->rows[0]), cmp_key);
 }
 
+void owners_keep_names(struct owner_table *t, const struct owner_table *prev)
+{
+	const struct owner_row *old;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->rows[i].o.name[0])
+			continue;
+		old = owners_find(prev, t->rows[i].key);
+		if (old)
+			memcpy(t->rows[i].o.name, old->o.name, sizeof(old->o.name));
+	}
+}
+
 const struct owner_row *owners_at(const struct owner_table *t, unsigned int i)
 {
 	return &t->rows[t->view[i]];

@@ -42,6 +42,11 @@ void owner_safe_name(const char *name, char *out);
 
 /* Rows as read from the BPF map, into key order (view order too, for now). */
 void owners_sort_key(struct owner_table *t);
+/*
+ * Names @prev had for rows of @t that have none: a comm found in /proc
+ * stays when the task exits, so that an owner keeps its label.
+ */
+void owners_keep_names(struct owner_table *t, const struct owner_table *prev);
 /* The row of @key, or NULL. */
 const struct owner_row *owners_find(const struct owner_table *t,
 				    unsigned long long key);

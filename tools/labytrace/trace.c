@@ -152,7 +152,8 @@ int tracer_start(struct tracer *t, const struct options *o,
 	}
 	t->pcpu = calloc(t->ncpus, sizeof(struct lt_hist));
 	t->owners = calloc(1, sizeof(*t->owners));
-	if (!t->pcpu || !t->owners) {
+	t->next_owners = calloc(1, sizeof(*t->next_owners));
+	if (!t->pcpu || !t->owners || !t->next_owners) {
 		snprintf(why, len, "out of memory");
 		return -ENOMEM;
 	}
@@ -339,14 +340,17 @@ static int read_fail_stacks(struct tracer *t, struct lt_snapshot *s)
 
 #define OWNERS_BATCH 1024
 
-/* The whole owners table into t->owners, sorted by key, nothing held yet. */
+/*
+ * The whole owners table into t->owners, sorted by key, nothing held yet,
+ * with the names it had for owners the kernel side has none for.
+ */
 static int read_owners(struct tracer *t)
 {
 	static __u64 keys[OWNERS_BATCH];
 	static struct lt_owner vals[OWNERS_BATCH];
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	int fd = bpf_map__fd(t->skel->maps.owners), err;
-	struct owner_table *ot = t->owners;
+	struct owner_table *ot = t->next_owners;
 	__u64 batch, *in = NULL;
 	__u32 i, count;
 
@@ -366,6 +370,10 @@ static int read_owners(struct tracer *t)
 		in = &batch;
 	} while (!err);
 	owners_sort_key(ot);
+	owners_keep_names(ot, t->owners);
+	t->owners->n = ot->n;
+	memcpy(t->owners->rows, ot->rows, ot->n * sizeof(ot->rows[0]));
+	memcpy(t->owners->view, ot->view, ot->n * sizeof(ot->view[0]));
 	return 0;
 }
 
@@ -513,5 +521,6 @@ void tracer_stop(struct tracer *t)
 	labytrace_bpf__destroy(t->skel);
 	free(t->pcpu);
 	free(t->owners);
+	free(t->next_owners);
 	memset(t, 0, sizeof(*t));
 }

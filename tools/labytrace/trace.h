@@ -27,6 +27,7 @@ struct tracer {
 	unsigned long long vmemmap;	/* 0 until calibrated */
 	unsigned int page_size;
 	struct owner_table *owners;	/* what snapshots point to */
+	struct owner_table *next_owners;	/* read into, then copied */
 };
 
 /* Returns 0, or -errno with a one-line reason in @why. */

@@ -100,6 +100,28 @@ static void test_held_and_order(void **state)
 	free(t);
 }
 
+/* A comm found once (in /proc) stays after the task is gone. */
+static void test_keep_names(void **state)
+{
+	struct owner_table *prev = table(), *t = table();
+
+	row(prev, LT_TASK, 500, "consumer", 1);
+	row(prev, LT_OBJECT, 7, "e2e rx0", 1);
+	owners_sort_key(prev);
+	row(t, LT_OBJECT, 7, "", 2);
+	row(t, LT_TASK, 500, "", 2);
+	row(t, LT_TASK, 501, "", 2);
+	row(t, LT_SOFTIRQ, 0, "mine", 2);
+	owners_sort_key(t);
+	owners_keep_names(t, prev);
+	assert_string_equal(owners_find(t, lt_owner_key(LT_TASK, 500))->o.name, "consumer");
+	assert_string_equal(owners_find(t, lt_owner_key(LT_OBJECT, 7))->o.name, "e2e rx0");
+	assert_string_equal(owners_find(t, lt_owner_key(LT_TASK, 501))->o.name, "");
+	assert_string_equal(owners_find(t, lt_owner_key(LT_SOFTIRQ, 0))->o.name, "mine");
+	free(prev);
+	free(t);
+}
+
 /* A full table refuses a new row rather than writing past its end. */
 static void test_held_table_full(void **state)
 {
@@ -272,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_held_and_order),
 		cmocka_unit_test(test_held_table_full),
+		cmocka_unit_test(test_keep_names),
 		cmocka_unit_test(test_kernel_lists),
 		cmocka_unit_test(test_kernel_lists_print),
 		cmocka_unit_test(test_kernel_lists_bad),
