@@ -161,7 +161,8 @@ static void owners(struct expo *e, const struct lt_snapshot *s)
 	} fams[] = {
 		{ "labytrace_owner_held", "Exclusive allocations the owner holds now.",
 		  EXPO_GAUGE, OV_HELD },
-		{ "labytrace_owner_held_pages", "Pages in them.", EXPO_GAUGE, OV_HELD_PAGES },
+		{ "labytrace_owner_held_pages", "Pages in the allocations the owner holds now.",
+		  EXPO_GAUGE, OV_HELD_PAGES },
 		{ "labytrace_owner_acquired", "Exclusive allocations the owner acquired.",
 		  EXPO_COUNTER, OV_ACQUIRED },
 		{ "labytrace_owner_released",
@@ -172,52 +173,42 @@ static void owners(struct expo *e, const struct lt_snapshot *s)
 		{ "labytrace_owner_transferred_out", "Allocations the owner transferred away.",
 		  EXPO_COUNTER, OV_OUT },
 	};
+	const struct owner_row *rows[METRICS_MAX_OWNERS + 1];
 	const struct owner_table *t = s->owners;
 	struct owner_row other;
-	unsigned int n, rest, i, f, k;
+	unsigned int n, i, f, k;
 	struct expo_labels l;
 	char name[96];
 
 	if (!t)
 		return;
 	n = t->n < METRICS_MAX_OWNERS ? t->n : METRICS_MAX_OWNERS;
-	rest = owners_rest(t, n, &other);
-#define EACH_OWNER(r)							\
-	for (i = 0; i <= n; i++)					\
-		if ((r = i < n ? owners_at(t, i) : rest ? &other : NULL))
+	for (i = 0; i < n; i++)
+		rows[i] = owners_at(t, i);
+	if (owners_rest(t, n, &other))
+		rows[n++] = &other;
 	for (f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
-		const struct owner_row *r;
-
 		expo_family(e, fams[f].name, fams[f].type, NULL, fams[f].help);
-		EACH_OWNER(r) {
-			owner_labels(r, &l, name, sizeof(name));
-			expo_value(e, &l, owner_value(r, fams[f].v));
+		for (i = 0; i < n; i++) {
+			owner_labels(rows[i], &l, name, sizeof(name));
+			expo_value(e, &l, owner_value(rows[i], fams[f].v));
 		}
 	}
 	expo_family(e, "labytrace_owner_violations", EXPO_COUNTER, NULL,
 		    "Violations on the owner's pages, by kind.");
-	{
-		const struct owner_row *r;
-
-		EACH_OWNER(r) {
-			for (k = 0; k < LT_NR_KINDS; k++) {
-				owner_labels(r, &l, name, sizeof(name));
-				expo_label(&l, "kind", kind_name(k));
-				expo_value(e, &l, r->o.violations[k]);
-			}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < LT_NR_KINDS; k++) {
+			owner_labels(rows[i], &l, name, sizeof(name));
+			expo_label(&l, "kind", kind_name(k));
+			expo_value(e, &l, rows[i]->o.violations[k]);
 		}
 	}
 	expo_family(e, "labytrace_owner_hold_seconds", EXPO_HISTOGRAM, "seconds",
 		    "How long the owner held the pages it let go of.");
-	{
-		const struct owner_row *r;
-
-		EACH_OWNER(r) {
-			owner_labels(r, &l, name, sizeof(name));
-			expo_histogram(e, &l, &r->o.hold, les, METRICS_NR_LES);
-		}
+	for (i = 0; i < n; i++) {
+		owner_labels(rows[i], &l, name, sizeof(name));
+		expo_histogram(e, &l, &rows[i]->o.hold, les, METRICS_NR_LES);
 	}
-#undef EACH_OWNER
 }
 
 static void lost(struct expo *e, const struct lt_snapshot *s)
