@@ -6,8 +6,10 @@
  * books straight where their real attach points do not exist.
  *
  * Every page allocation by standin_check acquires its page for it, and
- * every free by it releases it; one free in 16 is first reported as a
- * violation, as if by softirq on CPU 1, and every allocation is also
+ * every free by it releases it, as if by task 1; one free in 16 is first
+ * reported as a violation on a page of the owner object "standin rx0"
+ * (id 7, its name in this program's own memory, which is kernel memory
+ * as a tracepoint's name is), and every allocation is also
  * reported as a failure (standin_failures counts them).  standin_fill, run by
  * BPF_PROG_TEST_RUN, acquires fill_n made-up pages at once, to fill the
  * held table.  The real programs stay in the object, not loaded.
@@ -22,6 +24,8 @@ const volatile __u32 standin_tgid;
 
 /* Violations handed to on_violation(), counted apart from labytrace's books. */
 __u64 standin_violations;
+
+const char standin_owner_name[LT_OWNER_NAME_LEN] = "standin rx0";
 
 static __always_inline bool standin_other(void)
 {
@@ -44,9 +48,9 @@ int BPF_PROG(standin_release, struct page *page, unsigned int order)
 		return 0;
 	if (bpf_get_prandom_u32() % 16 == 0) {
 		__sync_fetch_and_add(&standin_violations, 1);
-		on_violation(ctx, page, order, 1, 1,
+		on_violation(ctx, page, order, 7, LT_OBJECT,
 			     bpf_get_current_pid_tgid() >> 32, 0,
-			     LT_KIND_FREE, false, NULL, NULL);
+			     LT_KIND_FREE, false, standin_owner_name, NULL);
 	}
 	return on_release(page, order, 1, 0, 1000ULL << order, NULL);
 }

@@ -21,7 +21,7 @@
 #include "labytrace.h"
 #include "labytrace_standin.skel.h"
 
-static long delivered, owner_known, owner_stacks, failure_records;
+static long delivered, owner_known, owner_stacks, failure_records, owner_named;
 static int stacks_fd;
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -33,6 +33,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (e->type != LT_EV_VIOLATION)
 		return 0;
 	delivered++;
+	owner_named += e->owner_ctx == LT_OBJECT && e->owner == 7 &&
+		       !strcmp(e->owner_name, "standin rx0");
 	if (!e->owner_known)
 		return 0;
 	owner_known++;
@@ -105,6 +107,27 @@ static long long map_memory(int fd)
 	if (f)
 		fclose(f);
 	return v;
+}
+
+/* The owners table's entry of @kind/@id; zeros if it has none. */
+static struct lt_owner owner_of(struct labytrace_standin_bpf *skel,
+				unsigned int kind, int id)
+{
+	__u64 key = lt_owner_key(kind, id);
+	struct lt_owner o = {};
+
+	bpf_map_lookup_elem(bpf_map__fd(skel->maps.owners), &key, &o);
+	return o;
+}
+
+static unsigned long long hist_total(const struct lt_hist *h)
+{
+	unsigned long long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < LT_NR_SLOTS; i++)
+		n += h->slots[i];
+	return n;
 }
 
 /* standin_fill: @n more made-up pages acquired at once, from @base on. */
@@ -182,6 +205,7 @@ int main(void)
 	struct ring_buffer *rb = NULL;
 	unsigned long long st[LT_NR_STATS], viol = 0, hold = 0, lat = 0, held = 0;
 	unsigned long long made, untracked, failures, by_stack;
+	struct lt_owner me, releaser, object;
 	long cap, before, filled, fail_entries, fail_resolved;
 	__u32 k;
 	int err = 0;
@@ -222,7 +246,7 @@ int main(void)
 		st[k] = sum(skel->maps.stats, k, 0);
 	for (k = 0; k < LT_NR_KINDS * 2; k++)
 		viol += sum(skel->maps.violations, k, 0);
-	for (k = 0; k < LT_NR_CTX; k++)
+	for (k = 0; k < LT_NR_OWNER_CTX; k++)
 		hold += sum(skel->maps.hold, k, 1);
 	for (k = 0; k < LT_NR_KEYS; k++)
 		lat += sum(skel->maps.latency, k, 1);
@@ -263,6 +287,26 @@ int main(void)
 	/* and every one is in the counts by stack, whose stacks resolve */
 	CHECK(st[LT_STAT_FAIL_UNAGGREGATED] == 0 && by_stack == failures);
 	CHECK(fail_entries > 0 && fail_resolved == fail_entries);
+
+	/*
+	 * Per owner: this process acquired every page (and is named by its
+	 * comm), task 1 released them, each with a hold time, and the object
+	 * owned every page a violation was made on, under its name.
+	 */
+	me = owner_of(skel, LT_TASK, getpid());
+	releaser = owner_of(skel, LT_TASK, 1);
+	object = owner_of(skel, LT_OBJECT, 7);
+	printf("owners: task:%d(%s) acquired %llu, task:1 released %llu (hold count %llu), "
+	       "%s (object 7) free violations %llu, %ld records named it\n",
+	       getpid(), me.name, me.acquired, releaser.released,
+	       hist_total(&releaser.hold), object.name,
+	       object.violations[LT_KIND_FREE], owner_named);
+	CHECK(me.acquired == st[LT_STAT_ACQUIRE] && !strcmp(me.name, "standin_check"));
+	CHECK(releaser.released == st[LT_STAT_RELEASE] &&
+	      hist_total(&releaser.hold) == st[LT_STAT_RELEASE]);
+	CHECK(!strcmp(object.name, "standin rx0") &&
+	      object.violations[LT_KIND_FREE] == made && object.acquired == 0);
+	CHECK(owner_named == delivered && st[LT_STAT_OWNER_UNTRACKED] == 0);
 
 	/*
 	 * The held table at its default size holds 500,000 pages at once
