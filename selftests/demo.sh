@@ -4,7 +4,9 @@
 # demo.sh: inside the guest (booted with page_exclusive=report), an RX storm
 # on every vCPU, with 1% of its allocations failing and a few pages freed by
 # the wrong context, watched by labytrace's live view; then one violation of
-# every kind, and labytrace's final summary.
+# every kind, and labytrace's final summary.  A second labytrace records the
+# run (one interval a second), drawn at the end as latency and hold-time
+# heatmaps in build/results/demo-*.svg.
 #
 #   demo.sh BUILD_DIR [SECONDS]
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +18,7 @@ secs=${2:-20}
 labytrace=$build/labytrace/labytrace
 workload=$build/selftests/e2e/pex_workload
 log=$build/results/demo-labytrace.err
+recording=$build/results/demo-recording.ndjson
 
 lsmod | grep -q '^test_page_exclusive' ||
 	insmod "$build/kernel-test/lib/test_page_exclusive.ko" || exit 1
@@ -36,6 +39,8 @@ cat <<EOF
 EOF
 "$labytrace" -i 5 --held-over 2s 2>"$log" &
 lt=$!
+"$labytrace" record -o "$recording" -i 1 >/dev/null 2>"$log.record" &
+rec=$!
 deadline=$((SECONDS + 120))
 until grep -q '^Tracing' "$log" 2>/dev/null; do
 	if ! kill -0 $lt 2>/dev/null || [ $SECONDS -ge $deadline ]; then
@@ -52,5 +57,11 @@ echo enforce >/proc/sys/vm/page_exclusive_policy
 "$workload" --violations >/dev/null && echo "-- (policy enforce: map and pin refused)"
 echo report >/proc/sys/vm/page_exclusive_policy
 sleep 6
-kill -INT $lt
+kill -INT $lt $rec
 wait $lt
+wait $rec || { echo "demo: the recording failed:"; cat "$log.record"; exit 1; }
+# The storm's refills: atomic exclusive allocations in softirq.
+"$labytrace" heatmap "$recording" -o "$build/results/demo-latency.svg" \
+	--gfp atomic --context softirq --exclusive &&
+"$labytrace" heatmap "$recording" -o "$build/results/demo-hold.svg" --metric hold &&
+echo "-- heatmaps of the recording: build/results/demo-latency.svg, demo-hold.svg"
