@@ -269,11 +269,27 @@ bad(struct argp_state *state, const char *fmt, ...)
 	return EINVAL;
 }
 
+/* Values of --metric and --latency-source, in their enums' order. */
+static const char *const metric_words[] = { "latency", "hold", "allocs", "failures" };
+static const char *const lat_source_words[] = { "auto", "tracepoint", "fentry" };
+
+/* The index of @arg among @words, or -1. */
+static int word_index(const char *arg, const char *const *words, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, words[i]))
+			return i;
+	return -1;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_state *ps = state->input;
 	struct options *o = ps->o;
 	unsigned long long v;
+	int w;
 	const struct argp_option *opt;
 	const char *a;
 
@@ -318,17 +334,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->output = arg;
 		break;
 	case OPT_METRIC:
-		if (!strcmp(arg, "latency"))
-			o->metric = HEAT_LATENCY;
-		else if (!strcmp(arg, "hold"))
-			o->metric = HEAT_HOLD;
-		else if (!strcmp(arg, "allocs"))
-			o->metric = HEAT_ALLOCS;
-		else if (!strcmp(arg, "failures"))
-			o->metric = HEAT_FAILURES;
-		else
+		w = word_index(arg, metric_words, sizeof(metric_words) / sizeof(*metric_words));
+		if (w < 0)
 			return bad(state, "bad value for %s: '%s' (latency, hold, allocs or failures)",
 				   "--metric", arg);
+		o->metric = w;
 		break;
 	case 'v':
 		o->verbose = true;
@@ -397,15 +407,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->failure_records = v;
 		break;
 	case OPT_LAT_SOURCE:
-		if (!strcmp(arg, "auto"))
-			o->lat_source = LATSRC_AUTO;
-		else if (!strcmp(arg, "tracepoint"))
-			o->lat_source = LATSRC_TRACEPOINT;
-		else if (!strcmp(arg, "fentry"))
-			o->lat_source = LATSRC_FENTRY;
-		else
+		w = word_index(arg, lat_source_words,
+			       sizeof(lat_source_words) / sizeof(*lat_source_words));
+		if (w < 0)
 			return bad(state, "bad value for %s: '%s' (auto, tracepoint or fentry)",
 				   "--latency-source", arg);
+		o->lat_source = w;
 		break;
 	case 'h':
 		/* argp_state_help() is silenced by ARGP_NO_ERRS. */
