@@ -819,7 +819,8 @@ int main(int argc, char **argv)
 		return ret == OPTIONS_EXIT ? EXIT_OK : EXIT_USAGE;
 	verbose = app.opts.verbose;
 	libbpf_set_print(libbpf_print);
-	app.tty = !app.opts.json && isatty(STDOUT_FILENO);
+	/* --live=always draws it to a pipe too: a VM's console, tee. */
+	app.tty = options_live(&app.opts, isatty(STDOUT_FILENO));
 	/* Whole lines to a pipe or file, so a reader (tail -f, jq) never sees half a record. */
 	if (!app.tty)
 		setvbuf(stdout, NULL, _IOLBF, 0);

@@ -74,6 +74,7 @@ static const char args_doc[] = "[latency|failures|violations]\n"
 
 enum {
 	OPT_PROMETHEUS = 256,
+	OPT_LIVE,
 	OPT_LISTEN,
 	OPT_METRIC,
 	OPT_ORDER,
@@ -95,6 +96,10 @@ static const struct argp_option argp_opts[] = {
 	  "Refresh/report every SECONDS (default 1; units ms, s, m allowed)", 1 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (default: Ctrl-C)", 1 },
 	{ "json", 'j', NULL, 0, "NDJSON on stdout, one object per line", 1 },
+	{ "live", OPT_LIVE, "WHEN", OPTION_ARG_OPTIONAL,
+	  "Repaint one screen per interval: auto (default: when stdout is a "
+	  "terminal), always (alone: --live) or never (plain text, appended); "
+	  "not with -j", 1 },
 	{ "prometheus", OPT_PROMETHEUS, "FILE", 0,
 	  "Also write the counts to FILE every interval (atomically), in the "
 	  "text format node_exporter's textfile collector reads; FILE must be a "
@@ -269,9 +274,10 @@ bad(struct argp_state *state, const char *fmt, ...)
 	return EINVAL;
 }
 
-/* Values of --metric and --latency-source, in their enums' order. */
+/* Values of --metric, --latency-source and --live, in their enums' order. */
 static const char *const metric_words[] = { "latency", "hold", "allocs", "failures" };
 static const char *const lat_source_words[] = { "auto", "tracepoint", "fentry" };
+static const char *const live_words[] = { "auto", "always", "never" };
 
 /* The index of @arg among @words, or -1. */
 static int word_index(const char *arg, const char *const *words, int n)
@@ -311,6 +317,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		o->json = true;
+		break;
+	case OPT_LIVE:
+		/* --live alone is --live=always, as ls --color is --color=always. */
+		w = LIVE_ALWAYS;
+		if (arg)
+			w = word_index(arg, live_words, sizeof(live_words) / sizeof(*live_words));
+		if (w < 0)
+			return bad(state, "bad value for %s: '%s' (auto, always or never)",
+				   "--live", arg);
+		o->live = w;
 		break;
 	case OPT_PROMETHEUS:
 		if (!*arg)
@@ -499,10 +515,22 @@ static int check_command(const struct options *o, FILE *err)
 	}
 	if (o->cmd != CMD_HEATMAP && o->metric != HEAT_LATENCY)
 		why = "--metric is for heatmap";
+	/* never is what these do anyway: a script may always pass it. */
+	if (o->live == LIVE_ALWAYS && (o->cmd == CMD_HEATMAP || o->cmd == CMD_OWNERS))
+		why = "--live is for tracing: heatmap and owners run once";
+	else if (o->live == LIVE_ALWAYS && o->json)
+		why = "--live and -j exclude each other: one repaints a screen, the other writes NDJSON";
 	if (!why)
 		return OPTIONS_RUN;
 	fprintf(err, "labytrace: %s\n", why);
 	return OPTIONS_BAD;
+}
+
+bool options_live(const struct options *o, bool stdout_tty)
+{
+	if (o->json || o->live == LIVE_NEVER)
+		return false;
+	return o->live == LIVE_ALWAYS || stdout_tty;
 }
 
 int options_parse(struct options *o, int argc, char **argv, FILE *out,

@@ -40,6 +40,16 @@ enum command {
 	CMD_OWNERS,
 };
 
+/*
+ * --live: whether tracing repaints one screen per interval, or appends
+ * plain text.  Auto: the screen when standard output is a terminal.
+ */
+enum live_when {
+	LIVE_AUTO,
+	LIVE_ALWAYS,
+	LIVE_NEVER,
+};
+
 /* What a heatmap draws (--metric). */
 enum heat_metric {
 	HEAT_LATENCY,
@@ -55,6 +65,7 @@ struct options {
 	unsigned long long interval_ns;
 	unsigned long long duration_ns;	/* 0: until Ctrl-C */
 	bool json;
+	enum live_when live;
 	const char *prometheus;
 	const char *listen;		/* --listen ADDRESS:PORT, or NULL */
 	const char *output;		/* -o: the recording, or the SVG */
@@ -93,6 +104,11 @@ void options_init(struct options *o);
 /* Prints help to @out, errors to @err, never exits. */
 int options_parse(struct options *o, int argc, char **argv, FILE *out,
 		  FILE *err);
+/*
+ * Whether tracing draws the live view, given whether standard output is a
+ * terminal: --live, else the terminal decides; never with -j.
+ */
+bool options_live(const struct options *o, bool stdout_tty);
 /*
  * "1.5" (in @unit_ns), "250ms", "2s", "1m": the unit is one of ns, us, ms,
  * s, m, h.  Returns 0, or -1 for anything else, including 0 and overflow.

@@ -25,7 +25,7 @@ tests=(help bad_option bad_value failures_json failures_counts latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
        filters_filter startup standin record heatmap record_bad_input
-       heatmap_bad_input owners)
+       heatmap_bad_input owners live)
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
 # shellcheck source-path=SCRIPTDIR source=tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
@@ -449,6 +449,33 @@ elif [ $rc = 5 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
 	ok "owners without page_exclusive in debugfs: exit 5, one line"
 else
 	not_ok "owners: exit 0 with the lists, or 5 and one line" "rc=$rc" "$(cat "$tmp/err")"
+fi
+
+# 27. --live forces the choice: the repainted screen into a file (as into a
+# VM's piped console), then the same final summary; never: plain text on a
+# terminal; with -j: exit 2, one line.
+bad=()
+"$lt" failures --live -d 1.5 -i 0.5 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c $'\033\\[H' "$tmp/out")" -ge 3 ] &&
+	! grep -q '^--- ' "$tmp/out" && grep -q '^SUMMARY over' "$tmp/out" ||
+	bad+=("--live into a file: rc=$rc $(head -c 300 "$tmp/out" | cat -v)")
+if command -v script >/dev/null; then
+	script -qec "$(printf %q "$lt") failures --live=never -d 1.5 -i 0.5 2>/dev/null" /dev/null \
+		>"$tmp/out" </dev/null
+	rc=$?
+	[ $rc = 0 ] && [ "$(grep -c '^--- ' "$tmp/out")" -ge 3 ] &&
+		! grep -q $'\033' "$tmp/out" && grep -q '^SUMMARY over' "$tmp/out" ||
+		bad+=("--live=never on a terminal: rc=$rc $(head -c 300 "$tmp/out" | cat -v)")
+fi
+run failures --live -j
+[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
+	grep -q '^labytrace: --live and -j exclude each other' "$tmp/err" ||
+	bad+=("--live -j: rc=$rc $(cat "$tmp/err")")
+if [ ${#bad[@]} = 0 ]; then
+	ok "--live: the live view into a file with its summary, never plain on a terminal, not with -j"
+else
+	not_ok "--live" "${bad[@]}"
 fi
 
 exit $failed

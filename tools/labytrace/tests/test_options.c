@@ -348,6 +348,7 @@ static void test_help_and_version(void **state)
 	parse(&r, "--usage", NULL);
 	assert_int_equal(r.ret, OPTIONS_EXIT);
 	assert_non_null(strstr(r.out, "[--prometheus=FILE]"));
+	assert_non_null(strstr(r.out, "[--live[=WHEN]]"));
 	done(&r);
 	parse(&r, "-V", NULL);
 	assert_int_equal(r.ret, OPTIONS_EXIT);
@@ -383,6 +384,116 @@ static void test_parse_duration(void **state)
 	assert_int_equal(parse_duration(NULL, 1, &ns), -1);
 }
 
+/* --live: no option, the terminal decides, as before it existed. */
+static void test_live_auto_by_default_follows_the_terminal(void **state)
+{
+	struct run r;
+
+	parse(&r, NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.live, LIVE_AUTO);
+	assert_true(options_live(&r.o, true));
+	assert_false(options_live(&r.o, false));
+	done(&r);
+	parse(&r, "--live=auto", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.live, LIVE_AUTO);
+	assert_true(options_live(&r.o, true));
+	assert_false(options_live(&r.o, false));
+	done(&r);
+	/* -j was never live, and auto leaves it so */
+	parse(&r, "--live=auto", "-j", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_false(options_live(&r.o, true));
+	done(&r);
+}
+
+/* A VM's console is a pipe: always draws the live view to it. */
+static void test_live_always_draws_without_a_terminal(void **state)
+{
+	struct run r;
+
+	parse(&r, "--live=always", "latency", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.live, LIVE_ALWAYS);
+	assert_int_equal(r.o.modes, MODE_LATENCY);
+	assert_true(options_live(&r.o, false));
+	assert_true(options_live(&r.o, true));
+	assert_string_equal(r.err, "");
+	done(&r);
+	/* record keeps its file and still shows the live view */
+	parse(&r, "record", "-o", "rec.ndjson", "--live=always", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_true(options_live(&r.o, false));
+	done(&r);
+}
+
+static void test_live_never_appends_on_a_terminal(void **state)
+{
+	struct run r;
+
+	parse(&r, "--live=never", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.live, LIVE_NEVER);
+	assert_false(options_live(&r.o, true));
+	assert_false(options_live(&r.o, false));
+	done(&r);
+	/* the last one given wins, as for every other option */
+	parse(&r, "--live", "--live=never", NULL);
+	assert_int_equal(r.o.live, LIVE_NEVER);
+	done(&r);
+	/* never is what -j, heatmap and owners do anyway: a script may pass it */
+	parse(&r, "--live=never", "-j", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_false(options_live(&r.o, true));
+	done(&r);
+	parse(&r, "owners", "--live=never", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	done(&r);
+}
+
+/* --live alone is always; a mode after it is a mode, not its value. */
+static void test_live_alone_means_always(void **state)
+{
+	struct run r;
+
+	parse(&r, "--live", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.live, LIVE_ALWAYS);
+	assert_true(options_live(&r.o, false));
+	done(&r);
+	parse(&r, "--live", "failures", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.live, LIVE_ALWAYS);
+	assert_int_equal(r.o.modes, MODE_FAILURES);
+	done(&r);
+}
+
+static void test_live_bad_value_is_a_usage_error(void **state)
+{
+	bad("bad value for --live: 'sometimes' (auto, always or never)",
+	    "--live=sometimes", NULL);
+	bad("bad value for --live: '' (auto, always or never)", "--live=", NULL);
+	bad("bad value for --live: 'ALWAYS'", "--live=ALWAYS", NULL);
+	bad("bad value for --live: 'yes'", "latency", "--live=yes", NULL);
+}
+
+/* A repainted screen and NDJSON on one stdout: refused, whatever the order. */
+static void test_live_with_json_is_a_usage_error(void **state)
+{
+	static const char want[] =
+		"--live and -j exclude each other: one repaints a screen, the other writes NDJSON";
+
+	bad(want, "--live", "-j", NULL);
+	bad(want, "-j", "--live", NULL);
+	bad(want, "--json", "--live=always", "failures", NULL);
+	bad(want, "record", "-o", "rec.ndjson", "-j", "--live", NULL);
+	bad("--live is for tracing: heatmap and owners run once",
+	    "owners", "-j", "--live", NULL);
+	bad("--live is for tracing: heatmap and owners run once",
+	    "heatmap", "rec.ndjson", "-o", "x.svg", "--live", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +506,12 @@ int main(void)
 		cmocka_unit_test(test_help_write_error),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_live_auto_by_default_follows_the_terminal),
+		cmocka_unit_test(test_live_always_draws_without_a_terminal),
+		cmocka_unit_test(test_live_never_appends_on_a_terminal),
+		cmocka_unit_test(test_live_alone_means_always),
+		cmocka_unit_test(test_live_bad_value_is_a_usage_error),
+		cmocka_unit_test(test_live_with_json_is_a_usage_error),
 	};
 
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
