@@ -19,6 +19,7 @@ KTEST := $(BUILD)/kernel-test
 KBENCH := $(BUILD)/kernel-bench
 VMRUN := $(TOP)/selftests/vmrun
 VM_TIMEOUT ?= 1500
+CLANG ?= clang
 
 # Stages log their output into build/results/ for the closing summary;
 # pipefail so that tee does not hide a failure.
@@ -35,6 +36,8 @@ endif
 export V
 
 HAVE_LABYTRACE := $(wildcard tools/labytrace/Makefile)
+# CLANG_BPF_SYS_INCLUDES, for the test XDP program.
+include scripts/bpf-tool.mk
 
 .DELETE_ON_ERROR:
 .PHONY: all deps kernel-tree patches kernel kernel-test kernel-bench tools \
@@ -104,6 +107,10 @@ kselftests: kernel-tree
 	$(Q)echo "  CC      build/selftests/e2e/pex_workload"
 	$(Q)$(CC) -O2 -Wall -Wextra -I$(BUILD)/linux -o $(BUILD)/selftests/e2e/pex_workload \
 		selftests/e2e/pex_workload.c
+	$(Q)mkdir -p $(BUILD)/selftests/net
+	$(Q)echo "  CLANG   build/selftests/net/xdp_pass.bpf.o"
+	$(Q)$(CLANG) -O2 -g -target bpf $(CLANG_BPF_SYS_INCLUDES) -c selftests/net/xdp_pass.bpf.c \
+		-o $(BUILD)/selftests/net/xdp_pass.bpf.o
 
 # A boot costs ~20 s under TCG, so each boot runs a batch: one with tracking
 # on (page_exclusive=report), one with it off.  The console goes to
@@ -111,15 +118,18 @@ kselftests: kernel-tree
 VM_RUN = $(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT) \
 	--rwdir $(BUILD)
 
+# The guests download from the host: files served on 127.0.0.1 only.
+SERVE = selftests/net/serve-blobs $(BUILD)/net --
+
 vm-check: kernel-test tools kselftests
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)echo "  VM      boot checks: vmrun's canaries, page_exclusive=enforce"
 	$(Q)selftests/boot-checks $(KTEST)/arch/x86/boot/bzImage | tee $(RESULTS)/boot-checks.log
 	$(Q)echo "  VM      guest-tests on  (console: build/vm-on.log)"
-	$(Q)$(VM_RUN) --log $(BUILD)/vm-on.log --append page_exclusive=report \
+	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-on.log --append page_exclusive=report \
 		-- $(TOP)/selftests/guest-tests $(BUILD) on | tee $(RESULTS)/guest-on.log
 	$(Q)echo "  VM      guest-tests off (console: build/vm-off.log)"
-	$(Q)$(VM_RUN) --log $(BUILD)/vm-off.log \
+	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-off.log \
 		-- $(TOP)/selftests/guest-tests $(BUILD) off | tee $(RESULTS)/guest-off.log
 
 # The README's first command: everything built, then ~30 s of labytrace

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""check_veth_xdp.py OUT PACKETS: TAP verdict on what veth-xdp.sh saw.
+
+OUT holds the run's files: tracefs histograms when the XDP program was
+attached, after the packets were sent and after it was detached (the pool
+destroyed); the pool's counters (ethtool -S); debugfs owners at each step;
+vmstat before and after; labytrace's NDJSON.
+
+A page_pool with PP_FLAG_EXCLUSIVE owns each page from its allocation to
+page_pool_return_page(): so the pool's own events (page_pool_state_hold and
+_release, one per page entering and leaving it) and its owner's events
+(acquire, release) must match one for one, and labytrace must count the
+same.  Recycling keeps ownership: pages handed out (alloc_fast + alloc_slow
++ alloc_refill) come back as recycle_cached + recycle_ring, or leave the
+pool as recycle_ring_full + recycle_released_ref.
+"""
+import json
+import re
+import sys
+
+CTX_OBJECT = 3
+PLANNED = 12
+results = []
+
+
+def check(ok, what, detail=""):
+    results.append((bool(ok), what + (f" ({detail})" if detail else "")))
+
+
+def read_hists(path):
+    hists, dropped, event = {}, 0, None
+    key = re.compile(r"^\{ (.*) \} hitcount:\s*(\d+)")
+    for line in open(path):
+        if line.startswith("### "):
+            event = line[4:].strip().split("/")[-1]
+            hists[event] = {}
+            continue
+        m = key.match(line)
+        if m:
+            k = tuple(v.split(":")[1].strip() for v in m.group(1).split(","))
+            hists[event][k] = int(m.group(2))
+        elif line.startswith("    Dropped:"):
+            dropped += int(line.split()[1])
+    return hists, dropped
+
+
+def vmstat(path):
+    with open(path) as f:
+        return {k: int(v) for k, v in (line.split() for line in f)}
+
+
+def main():
+    out, packets = sys.argv[1], int(sys.argv[2])
+    rd = lambda name: open(f"{out}/{name}").read().strip()
+    m = re.match(r"id=(\d+) pages=(\d+) name=(veth1 pool\d+)$", rd("owner"))
+    check(m, "the XDP page_pool of veth1 is an owner object in debugfs", rd("owner"))
+    oid = str(m.group(1)) if m else "-1"
+    name = m.group(3) if m else "?"
+    st = {}
+    for line in open(f"{out}/ethtool"):
+        k, _, v = line.strip().partition(": ")
+        if v.strip().isdigit():
+            st[k] = int(v)
+    xdp = st.get("rx_queue_0_xdp_packets", -1)
+    sent = re.search(r"Result: OK: .* (\d+) \(1500byte,0frags\)\s+\d+pps .* errors: (\d+)",
+                     open(f"{out}/pktgen").read(), re.S)
+    check(sent and int(sent.group(1)) == packets and sent.group(2) == "0" and
+          xdp == packets and st.get("rx_queue_0_drops", 0) == 0,
+          f"pktgen sent {packets} frames of 1500 bytes, all through XDP on veth1, none dropped",
+          f"sent {sent and sent.group(1)}, xdp_packets {xdp}, drops {st.get('rx_queue_0_drops')}")
+
+    snaps, drops = {}, 0
+    for phase in ("attached", "sent", "detached"):
+        snaps[phase], d = read_hists(f"{out}/hist.{phase}")
+        drops += d
+    check(drops == 0, "no histogram dropped an event", f"{drops}")
+
+    def count(phase, event, pred=lambda k: True):
+        return sum(v for k, v in snaps[phase].get(event, {}).items() if pred(k))
+    mine = lambda k: k[0] == oid
+    acq = count("sent", "page_exclusive_acquire", mine)
+    rel = count("sent", "page_exclusive_release", mine)
+    hold = count("sent", "page_pool_state_hold")
+    gone = count("sent", "page_pool_state_release")
+    check(acq == hold and rel == gone and acq > 0,
+          "the pool's pages: one owner acquire per page_pool hold, one release per page_pool release",
+          f"acquired {acq}, held {hold}; released {rel}, returned {gone}")
+    # A refill from the ring hands out one page itself, besides the fast ones.
+    out_now = (st["rx_pp_alloc_fast"] + st["rx_pp_alloc_slow"] + st["rx_pp_alloc_slow_ho"] +
+               st["rx_pp_alloc_refill"] -
+               st["rx_pp_recycle_cached"] - st["rx_pp_recycle_ring"] -
+               st["rx_pp_recycle_ring_full"] - st["rx_pp_recycle_released_ref"])
+    check(rel == st["rx_pp_recycle_ring_full"] + st["rx_pp_recycle_released_ref"],
+          "pages that left the pool are its ring_full + released_ref returns",
+          f"{rel} released; ring_full {st['rx_pp_recycle_ring_full']}, "
+          f"released_ref {st['rx_pp_recycle_released_ref']}")
+    owners = {}
+    for line in open(f"{out}/owners.sent"):
+        mm = re.match(r"id=(\d+) pages=(\d+)", line)
+        if mm:
+            owners[mm.group(1)] = int(mm.group(2))
+    recycled = st["rx_pp_recycle_cached"] + st["rx_pp_recycle_ring"]
+    check(owners.get(oid) == acq - rel and out_now == 0 and recycled >= packets,
+          "after the traffic the pool owns what it acquired less what left it; every page "
+          "handed out came back, recycled without a new owner",
+          f"debugfs {owners.get(oid)}, {acq} - {rel}; {recycled} recycled, {out_now} still out")
+
+    acq_all = count("detached", "page_exclusive_acquire", mine)
+    rel_all = count("detached", "page_exclusive_release", mine)
+    bad = count("detached", "page_exclusive_violation", mine)
+    left = [line for line in open(f"{out}/owners.detached") if line.startswith(f"id={oid} ")]
+    check(not left and acq_all == rel_all and
+          rel_all == count("detached", "page_pool_state_release") and bad == 0,
+          "XDP detached: the pool gave every page back and its owner is gone, no violation, no leak",
+          f"{len(left)} left, {acq_all} acquired, {rel_all} released, {bad} violations")
+
+    recs = [json.loads(line) for line in open(f"{out}/labytrace.ndjson")]
+    finals = [r for r in recs if r.get("type") == "summary" and r.get("final")]
+    check(rd("labytrace.status") == "0" and len(finals) == 1 and
+          finals[0]["lost"]["total"] == 0,
+          "labytrace ran to the end, one final summary, nothing lost",
+          f"status {rd('labytrace.status')}, {len(finals)} summaries")
+    o = [r for r in recs if r.get("type") == "owner" and r.get("final") and
+         r["owner"].get("context") == "object" and str(r["owner"].get("id")) == oid]
+    o = o[0] if len(o) == 1 else None
+    check(o and o["owner"]["name"] == name and o["acquired"] == acq_all,
+          f"labytrace: owner '{name}' acquired what the kernel traced",
+          f"{o and o['acquired']} reported, {acq_all} traced")
+    check(o and o["released"] == rel_all and o["held"] == 0 and
+          o["violations"]["total"] == 0,
+          "labytrace: released as traced, none held at the end, no violation",
+          f"{o and o['released']} reported, {rel_all} traced")
+    s = finals[0] if finals else {"classes": []}
+    softirq = sum(c["allocs"] for c in s["classes"]
+                  if c["exclusive"] and c["context"] == "softirq" and c["class"] == "atomic")
+    refills = count("detached", "page_exclusive_acquire", lambda k: mine(k) and k[1] != "0")
+    check(softirq == refills == acq_all,
+          "labytrace: the pool's refills are its atomic exclusive allocations in softirq",
+          f"{softirq} reported, {refills} traced")
+    vb, va = vmstat(f"{out}/vmstat.before"), vmstat(f"{out}/vmstat.after")
+    dv = {k: va[k] - vb.get(k, 0) for k in va}
+    check(dv["pgexclusive_alloc"] == acq_all and dv["pgexclusive_release"] == rel_all and
+          dv["pgexclusive_violation"] == 0,
+          "vmstat agrees: acquired, released, no violation",
+          f"{dv['pgexclusive_alloc']}, {dv['pgexclusive_release']}, {dv['pgexclusive_violation']}")
+
+    print("TAP version 13")
+    print(f"1..{PLANNED}")
+    for i, (ok, what) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - veth-xdp: {what}")
+    for i in range(len(results) + 1, PLANNED + 1):
+        print(f"not ok {i} - veth-xdp: check {i} never ran")
+    print(f"# {name}: {acq_all} pages acquired, {rel_all} released; {xdp} XDP packets; "
+          f"pool stats {dict((k[6:], v) for k, v in st.items() if k.startswith('rx_pp_'))}")
+    return 0 if all(ok for ok, _ in results) and len(results) == PLANNED else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# virtio-net-rx.sh: inside a guest booted by "vmrun --net" with
+# page_exclusive=report, download files from the host through virtio_net in
+# big-packet mode and require labytrace to count the RX queue's pages
+# exactly: what the kernel's own tracepoints (tracefs histograms) saw, and
+# what the frames received imply.
+#
+#   virtio-net-rx.sh BUILD_DIR
+#
+# BUILD_DIR/net holds what selftests/net/serve-blobs serves (port, blobs and
+# their sums).  Three phases, with one labytrace watching them all:
+#   1. a 64 MiB download, pages released as they go up the stack;
+#   2. an 8 MiB download with virtio_net.exclusive_release=0: the stack's
+#      free of each page it was handed is a "free" violation;
+#   3. the device is unbound: the queue gives up the pages it still has and
+#      its owner goes away with no leak.
+# Files are kept in BUILD_DIR/results/net-virtio/ for a post-mortem.
+set -o pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/net-lib.sh" "$1"
+out=$build/results/net-virtio
+net=$build/net
+param=/sys/module/virtio_net/parameters/exclusive_release
+
+fail() { echo "1..1"; echo "not ok 1 - virtio-net: $*"; exit 1; }
+
+rm -rf "$out"
+mkdir -p "$out"
+[ -s "$net/port" ] || fail "no $net/port: run under selftests/net/serve-blobs"
+port=$(cat "$net/port")
+
+# The NIC vmrun --net adds is the one virtio_net drives.
+nic=""
+for d in /sys/class/net/*; do
+	[ "$(basename "$(readlink -f "$d/device/driver" 2>/dev/null)")" = virtio_net ] &&
+		nic=$(basename "$d") && break
+done
+[ -n "$nic" ] || fail "no virtio_net interface: was the guest booted with vmrun --net?"
+vdev=$(basename "$(readlink -f "/sys/class/net/$nic/device")")
+cat "/sys/bus/virtio/devices/$vdev/features" >"$out/features"
+cat "/sys/class/net/$nic/mtu" >"$out/mtu"
+echo "$nic $vdev" >"$out/nic"
+
+# Besides the owner's events, the length of every frame the NIC hands to
+# GRO: it says how many pages each took up the stack.
+trap hist_stop EXIT
+hist_start laby_net || fail "cannot create a trace instance"
+hist_add_owner_events
+hist_add net/napi_gro_receive_entry "hist:keys=len:vals=hitcount:size=16384 if name == \"$nic\""
+
+grep '^pgexclusive' /proc/vmstat >"$out/vmstat.before"
+"$labytrace" -j -i 1 >"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
+lpid=$!
+wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lpid ||
+	fail "labytrace did not attach: $(cat "$out/labytrace.err")"
+
+download() {	# BLOB: fetch it, write its sum and how long it took
+	local start=$SECONDS
+	curl -sS --max-time 600 "http://10.0.2.2:$port/$1" | sha256sum | cut -d' ' -f1 \
+		>"$out/$1.got"
+	echo $((SECONDS - start)) >"$out/$1.seconds"
+}
+
+ip link set lo up
+ip link set "$nic" up
+ip addr add 10.0.2.15/24 dev "$nic"
+grep "name=$nic rx0\$" /sys/kernel/debug/page_exclusive/owners >"$out/owner"
+hist_snapshot "$out/hist.start"
+cat "/sys/class/net/$nic/statistics/rx_packets" >"$out/rx_packets.start"
+
+download blob
+sleep 1		# frees the stack deferred
+hist_snapshot "$out/hist.released"
+cat "/sys/class/net/$nic/statistics/rx_packets" >"$out/rx_packets.released"
+
+echo 0 >"$param"
+download blob-small
+sleep 1
+echo 1 >"$param"
+hist_snapshot "$out/hist.violations"
+cat /sys/kernel/debug/page_exclusive/owners >"$out/owners.before-unbind"
+
+echo "$vdev" >/sys/bus/virtio/drivers/virtio_net/unbind
+hist_snapshot "$out/hist.unbound"
+cat /sys/kernel/debug/page_exclusive/owners >"$out/owners.after-unbind"
+sleep 1.5	# one more labytrace interval
+stop_labytrace $lpid
+echo $? >"$out/labytrace.status"
+grep '^pgexclusive' /proc/vmstat >"$out/vmstat.after"
+
+python3 "$here/check_virtio_net.py" "$out" "$net/www"
