@@ -132,12 +132,14 @@ vm-check: kernel-test tools kselftests
 	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-off.log \
 		-- $(TOP)/selftests/guest-tests $(BUILD) off | tee $(RESULTS)/guest-off.log
 
-# The README's first command: everything built, then ~30 s of labytrace
-# watching an RX storm with injected failures and violations.
+# The README's first command: everything built, then ~2 minutes of labytrace
+# watching real traffic through virtio_net and a veth page_pool.  On a
+# terminal labytrace draws its live screen; into a pipe, a log.
 demo: kernel-test tools kselftests
-	$(Q)$(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --timeout 900 --rwdir $(BUILD) \
+	$(Q)live=never; [ -t 1 ] && live=always; \
+	$(SERVE) $(VMRUN) --net --kernel $(KTEST)/arch/x86/boot/bzImage --timeout 900 --rwdir $(BUILD) \
 		--log $(BUILD)/vm-demo.log --append page_exclusive=report \
-		-- $(TOP)/selftests/demo.sh $(BUILD) 20
+		-- $(TOP)/selftests/demo.sh $(BUILD) $$live
 
 # Overhead, in the benchmark kernel (no debug options): two boots, tracking
 # off (every tracer in turn) and page_exclusive=report; BENCH_RUNS rounds,

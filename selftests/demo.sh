@@ -1,43 +1,61 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh: inside the guest (booted with page_exclusive=report), an RX storm
-# on every vCPU, with 1% of its allocations failing and a few pages freed by
-# the wrong context, watched by labytrace's live view; then one violation of
-# every kind, and labytrace's final summary.  A second labytrace records the
-# run (one interval a second), drawn at the end as latency and hold-time
-# heatmaps in build/results/demo-*.svg.
+# demo.sh: inside a guest booted by "vmrun --net" with page_exclusive=report,
+# real traffic through the two drivers that own their pages, watched live by
+# labytrace:
+#   - a 64 MiB download from the host through virtio_net in big-packet mode,
+#     whose RX queue "eth0 rx0" refills its ring from NAPI with
+#     GFP_ATOMIC | __GFP_EXCLUSIVE pages;
+#   - at the same time pktgen through a veth pair with an XDP program, whose
+#     page_pool "veth1 poolN" owns its pages;
+#   - then 8 MiB more with virtio_net.exclusive_release=0: the queue no
+#     longer gives its pages up when they go up the stack, and each free by
+#     the stack is reported with the owner's and the freeing stack.
+# A second labytrace records the run (one interval a second), drawn at the
+# end as latency and hold-time heatmaps in build/results/demo-*.svg.
 #
-#   demo.sh BUILD_DIR [SECONDS]
+#   demo.sh BUILD_DIR [LIVE]
+#
+# LIVE is labytrace's --live: always (the host's terminal is a TTY: the
+# repainted screen), never (a log), or auto.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 ensure_mounts
 
 build=$1
-secs=${2:-20}
+live=${2:-auto}
 labytrace=$build/labytrace/labytrace
-workload=$build/selftests/e2e/pex_workload
 log=$build/results/demo-labytrace.err
 recording=$build/results/demo-recording.ndjson
-
-lsmod | grep -q '^test_page_exclusive' ||
-	insmod "$build/kernel-test/lib/test_page_exclusive.ko" || exit 1
+port=$(cat "$build/net/port") || exit 1
+ns=labyrinth-demo
 mkdir -p "$build/results"
+
+nic=""
+for d in /sys/class/net/*; do
+	[ "$(basename "$(readlink -f "$d/device/driver" 2>/dev/null)")" = virtio_net ] &&
+		nic=$(basename "$d") && break
+done
+[ -n "$nic" ] || { echo "demo: no virtio_net NIC (boot with vmrun --net)"; exit 1; }
 
 cat <<EOF
 == Labyrinth demo ==========================================================
- The kernel tracks __GFP_EXCLUSIVE pages (page_exclusive=report).  In a
- moment every vCPU runs an "RX storm": a soft timer allocates exclusive
- pages with GFP_ATOMIC each millisecond, as a NIC refills its ring, and
- hands them to a consumer thread.  1% of those allocations are made to
- fail (fail_page_alloc), and one page in 500 is freed by the consumer
- without being handed over: a "free" violation.  Then one process maps,
- pins, frees, transfers and releases pages it does not own.
- labytrace reports it live every 5 s: latency per order/gfp class/
- context, failures with their stacks, violations with owner and actor.
+ The kernel tracks __GFP_EXCLUSIVE pages (page_exclusive=report).  Two real
+ drivers own their pages:
+  - virtio_net in big-packet mode: RX queue "$nic rx0" refills its ring from
+    NAPI with alloc_page(GFP_ATOMIC | __GFP_EXCLUSIVE) into the queue, and
+    gives each page up when it goes up the stack;
+  - veth with an XDP program: its page_pool owns every page it hands out.
+ Now: a 64 MiB download from the host through $nic, and 50,000 frames by
+ pktgen through veth0 -> veth1 (XDP) at the same time.  Then 8 MiB more with
+ virtio_net.exclusive_release=0: the stack frees pages the queue still owns,
+ and each free is a violation, reported with both stacks.
+ labytrace shows it live: allocation latency by gfp class and context,
+ owners by name with the pages they hold, violations with owner and actor.
 ============================================================================
 EOF
-"$labytrace" -i 5 --held-over 2s 2>"$log" &
+"$labytrace" --live="$live" -i 2 --held-over 1s 2>"$log" &
 lt=$!
 "$labytrace" record -o "$recording" -i 1 >/dev/null 2>"$log.record" &
 rec=$!
@@ -49,18 +67,39 @@ until grep -q '^Tracing' "$log" 2>/dev/null; do
 	sleep 0.2
 done
 
-echo "-- RX storm on $(nproc) vCPUs for ${secs}s"
-"$workload" --storm-ms $((secs * 1000)) --storm-rate 1 --storm-fail-percent 1 \
-	--storm-violation-every 500 | sed 's/^/-- storm done: /'
-echo "-- one violation of each kind, by another process and a kernel thread"
-echo enforce >/proc/sys/vm/page_exclusive_policy
-"$workload" --violations >/dev/null && echo "-- (policy enforce: map and pin refused)"
-echo report >/proc/sys/vm/page_exclusive_policy
-sleep 6
+ip link set lo up
+ip link set "$nic" up
+ip addr add 10.0.2.15/24 dev "$nic"
+ip netns add $ns
+ip link add veth0 type veth peer name veth1 netns $ns
+ip link set veth0 up
+ip addr add 10.9.0.1/24 dev veth0
+ip -n $ns link set veth1 up
+ip -n $ns addr add 10.9.0.2/24 dev veth1
+ip -n $ns neigh add 10.9.0.1 lladdr "$(cat /sys/class/net/veth0/address)" dev veth1 nud permanent
+ip -n $ns link set dev veth1 xdpdrv obj "$build/selftests/net/xdp_pass.bpf.o" sec xdp
+
+pg=/proc/net/pktgen
+echo "rem_device_all" >$pg/kpktgend_0
+echo "add_device veth0" >$pg/kpktgend_0
+for c in "count 50000" "pkt_size 1500" "delay 0" "dst 10.9.0.2" \
+	 "dst_mac $(ip -n $ns -br link show veth1 | awk '{print $3}')"; do
+	echo "$c" >$pg/veth0
+done
+timeout 300 sh -c "echo start >$pg/pgctrl" &
+pktgen=$!
+curl -sS --max-time 300 -o /dev/null "http://10.0.2.2:$port/blob"
+wait $pktgen
+sleep 3
+echo 0 >/sys/module/virtio_net/parameters/exclusive_release
+curl -sS --max-time 300 -o /dev/null "http://10.0.2.2:$port/blob-small"
+echo 1 >/sys/module/virtio_net/parameters/exclusive_release
+sleep 4
 kill -INT $lt $rec
 wait $lt
 wait $rec || { echo "demo: the recording failed:"; cat "$log.record"; exit 1; }
-# The storm's refills: atomic exclusive allocations in softirq.
+ip netns del $ns
+# The NIC's refills: atomic exclusive allocations in softirq.
 "$labytrace" heatmap "$recording" -o "$build/results/demo-latency.svg" \
 	--gfp atomic --context softirq --exclusive &&
 "$labytrace" heatmap "$recording" -o "$build/results/demo-hold.svg" --metric hold &&
