@@ -20,24 +20,17 @@
 # LIVE is labytrace's --live: always (the host's terminal is a TTY: the
 # repainted screen), never (a log), or auto.
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/lib.sh"
-ensure_mounts
+. "$here/net/net-lib.sh" "$1"
 
 build=$1
 live=${2:-auto}
-labytrace=$build/labytrace/labytrace
 log=$build/results/demo-labytrace.err
 recording=$build/results/demo-recording.ndjson
 port=$(cat "$build/net/port") || exit 1
 ns=labyrinth-demo
 mkdir -p "$build/results"
 
-nic=""
-for d in /sys/class/net/*; do
-	[ "$(basename "$(readlink -f "$d/device/driver" 2>/dev/null)")" = virtio_net ] &&
-		nic=$(basename "$d") && break
-done
-[ -n "$nic" ] || { echo "demo: no virtio_net NIC (boot with vmrun --net)"; exit 1; }
+nic=$(virtio_nic) || { echo "demo: no virtio_net NIC (boot with vmrun --net)"; exit 1; }
 
 cat <<EOF
 == Labyrinth demo ==========================================================
@@ -67,25 +60,10 @@ until grep -q '^Tracing' "$log" 2>/dev/null; do
 	sleep 0.2
 done
 
-ip link set lo up
-ip link set "$nic" up
-ip addr add 10.0.2.15/24 dev "$nic"
-ip netns add $ns
-ip link add veth0 type veth peer name veth1 netns $ns
-ip link set veth0 up
-ip addr add 10.9.0.1/24 dev veth0
-ip -n $ns link set veth1 up
-ip -n $ns addr add 10.9.0.2/24 dev veth1
-ip -n $ns neigh add 10.9.0.1 lladdr "$(cat /sys/class/net/veth0/address)" dev veth1 nud permanent
-ip -n $ns link set dev veth1 xdpdrv obj "$build/selftests/net/xdp_pass.bpf.o" sec xdp
-
+virtio_up "$nic" &&
+veth_xdp_up $ns "$build/selftests/net/xdp_pass.bpf.o" &&
+pktgen_veth $ns 50000 || { echo "demo: cannot set up the NICs"; exit 1; }
 pg=/proc/net/pktgen
-echo "rem_device_all" >$pg/kpktgend_0
-echo "add_device veth0" >$pg/kpktgend_0
-for c in "count 50000" "pkt_size 1500" "delay 0" "dst 10.9.0.2" \
-	 "dst_mac $(ip -n $ns -br link show veth1 | awk '{print $3}')"; do
-	echo "$c" >$pg/veth0
-done
 timeout 300 sh -c "echo start >$pg/pgctrl" &
 pktgen=$!
 curl -sS --max-time 300 -o /dev/null "http://10.0.2.2:$port/blob"

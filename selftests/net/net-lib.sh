@@ -63,3 +63,49 @@ stop_labytrace() {
 	kill -KILL "$1"
 	return 124
 }
+
+# virtio_nic: the interface virtio_net drives (vmrun --net adds one).
+virtio_nic() {
+	local d
+	for d in /sys/class/net/*; do
+		[ "$(basename "$(readlink -f "$d/device/driver" 2>/dev/null)")" = virtio_net ] &&
+			basename "$d" && return 0
+	done
+	return 1
+}
+
+# virtio_up NIC: up, as the guest of QEMU's user network (10.0.2.15/24).
+virtio_up() {
+	ip link set lo up && ip link set "$1" up && ip addr add 10.0.2.15/24 dev "$1"
+}
+
+# veth_xdp_up NS XDP_OBJECT: veth0 (10.9.0.1) here, veth1 (10.9.0.2) in a
+# new namespace NS with the XDP program, whose page_pool then owns the pages
+# veth copies frames into.  A permanent neighbour for 10.9.0.1 keeps ARP
+# replies (frames in fragments of a pool page) out of the counts.
+veth_xdp_up() {
+	ip netns add "$1" &&
+	ip link add veth0 type veth peer name veth1 netns "$1" &&
+	ip link set veth0 up &&
+	ip addr add 10.9.0.1/24 dev veth0 &&
+	ip -n "$1" link set lo up &&
+	ip -n "$1" link set veth1 up &&
+	ip -n "$1" addr add 10.9.0.2/24 dev veth1 &&
+	ip -n "$1" neigh add 10.9.0.1 lladdr "$(cat /sys/class/net/veth0/address)" \
+		dev veth1 nud permanent &&
+	ip -n "$1" link set dev veth1 xdpdrv obj "$2" sec xdp
+}
+
+# pktgen_veth NS COUNT: pktgen on CPU 0's thread will send COUNT frames of
+# 1500 bytes from veth0 to veth1 in NS: each takes a whole pool page (a
+# shorter one takes a fragment, reused in place rather than recycled).
+# Start it with "echo start >/proc/net/pktgen/pgctrl".
+pktgen_veth() {
+	local pg=/proc/net/pktgen c
+	echo "rem_device_all" >$pg/kpktgend_0
+	echo "add_device veth0" >$pg/kpktgend_0
+	for c in "count $2" "pkt_size 1500" "delay 0" "clone_skb 0" "burst 1" "dst 10.9.0.2" \
+		 "dst_mac $(ip -n "$1" -br link show veth1 | awk '{print $3}')"; do
+		echo "$c" >$pg/veth0 || return 1
+	done
+}

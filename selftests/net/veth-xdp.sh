@@ -46,31 +46,13 @@ lpid=$!
 wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lpid ||
 	fail "labytrace did not attach: $(cat "$out/labytrace.err")"
 
-ip netns add $ns || fail "ip netns add"
-ip link add veth0 type veth peer name veth1 netns $ns || fail "ip link add veth"
-ip link set veth0 up
-ip addr add 10.9.0.1/24 dev veth0
-ip -n $ns link set lo up
-ip -n $ns link set veth1 up
-ip -n $ns addr add 10.9.0.2/24 dev veth1
-# No ARP: the receiver's ICMP errors need 10.9.0.1's address, and an ARP
-# reply would be one more frame through XDP, in a fragment of a pool page.
-ip -n $ns neigh add 10.9.0.1 lladdr "$(cat /sys/class/net/veth0/address)" dev veth1 nud permanent
-ip -n $ns link set dev veth1 xdpdrv obj "$xdp" sec xdp 2>"$out/xdp.err" ||
-	fail "cannot attach XDP to veth1: $(cat "$out/xdp.err")"
+veth_xdp_up $ns "$xdp" 2>"$out/setup.err" ||
+	fail "cannot set up veth with XDP: $(cat "$out/setup.err")"
 grep ' name=veth1 pool[0-9]*$' /sys/kernel/debug/page_exclusive/owners >"$out/owner"
 hist_snapshot "$out/hist.attached"
 
 pg=/proc/net/pktgen
-echo "rem_device_all" >$pg/kpktgend_0
-echo "add_device veth0" >$pg/kpktgend_0
-# 1500-byte frames take a whole pool page each (a shorter one takes a
-# fragment, reused in place rather than recycled), so every packet's page
-# goes back to the pool through the recycling path.
-for c in "count $packets" "pkt_size 1500" "delay 0" "clone_skb 0" "burst 1" \
-	 "dst 10.9.0.2" "dst_mac $(ip -n $ns -br link show veth1 | awk '{print $3}')"; do
-	echo "$c" >$pg/veth0
-done
+pktgen_veth $ns $packets || fail "cannot set up pktgen"
 timeout 600 sh -c "echo start >$pg/pgctrl" || fail "pktgen did not finish in 600 s"
 cat $pg/veth0 >"$out/pktgen"
 sleep 1

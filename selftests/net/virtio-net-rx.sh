@@ -31,13 +31,7 @@ mkdir -p "$out"
 [ -s "$net/port" ] || fail "no $net/port: run under selftests/net/serve-blobs"
 port=$(cat "$net/port")
 
-# The NIC vmrun --net adds is the one virtio_net drives.
-nic=""
-for d in /sys/class/net/*; do
-	[ "$(basename "$(readlink -f "$d/device/driver" 2>/dev/null)")" = virtio_net ] &&
-		nic=$(basename "$d") && break
-done
-[ -n "$nic" ] || fail "no virtio_net interface: was the guest booted with vmrun --net?"
+nic=$(virtio_nic) || fail "no virtio_net interface: was the guest booted with vmrun --net?"
 vdev=$(basename "$(readlink -f "/sys/class/net/$nic/device")")
 cat "/sys/bus/virtio/devices/$vdev/features" >"$out/features"
 cat "/sys/class/net/$nic/mtu" >"$out/mtu"
@@ -63,9 +57,7 @@ download() {	# BLOB: fetch it, write its sum and how long it took
 	echo $((SECONDS - start)) >"$out/$1.seconds"
 }
 
-ip link set lo up
-ip link set "$nic" up
-ip addr add 10.0.2.15/24 dev "$nic"
+virtio_up "$nic" || fail "cannot bring $nic up"
 grep "name=$nic rx0\$" /sys/kernel/debug/page_exclusive/owners >"$out/owner"
 hist_snapshot "$out/hist.start"
 cat "/sys/class/net/$nic/statistics/rx_packets" >"$out/rx_packets.start"
