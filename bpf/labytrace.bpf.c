@@ -8,9 +8,11 @@
  * Per-event records (failures, violations) go through one ring buffer; a
  * record that does not fit is counted in the per-CPU stats array.
  *
- * Programs that need the context (task/softirq/hardirq) come in two variants,
- * with and without the per-CPU preempt count symbol: labytrace loads the one
- * the running kernel accepts.
+ * The tracepoint programs come in two variants: LT_COPIES copies that read
+ * the context (task/softirq/hardirq) from the per-CPU preempt count, so that
+ * an event in an interrupt is never skipped for a program already running
+ * on its CPU (copy_first()), and one program for kernels that do not let
+ * BPF read that count.  labytrace loads the variant the kernel accepts.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -147,17 +149,43 @@ struct {
 __s64 fail_budget = LT_FAIL_RECORDS;
 
 /*
- * Where a stack is walked before it is kept: per CPU, one slot per
- * program that walks one (a program does not nest on itself).
+ * Where a stack is walked before it is kept: per CPU, one slot per use and
+ * context.  An event nests only into events of a lower context (see
+ * copy_first()), so no two events walk into one slot at once.
  */
 enum { LT_SCRATCH_ACQUIRE, LT_SCRATCH_FAILURE, LT_NR_SCRATCH };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LT_NR_SCRATCH);
+	__uint(max_entries, LT_NR_SCRATCH * LT_NR_CTX);
 	__type(key, __u32);
 	__type(value, struct lt_stack);
 } scratch SEC(".maps");
+
+/* The copies of one tracepoint program, for copy_first(). */
+enum lt_set {
+	LT_SET_ALLOC,
+	LT_SET_ACQUIRE,
+	LT_SET_TRANSFER,
+	LT_SET_RELEASE,
+	LT_SET_VIOLATION,
+	LT_NR_SETS,
+};
+
+/* Per CPU, set and context: copy_first()'s memory, zero at start. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_NR_SETS * LT_NR_CTX);
+	__type(key, __u32);
+	__type(value, __u32);
+} turns SEC(".maps");
+
+/*
+ * Set by labytrace once every copy is attached, cleared before any is
+ * detached: copy_first() needs all of them, and the counts of every set
+ * then start and stop at one instant.
+ */
+bool armed;
 
 /* fentry timestamps, for latency on kernels without mm_page_alloc_latency. */
 struct {
@@ -181,7 +209,10 @@ static __always_inline void stat_inc(__u32 stat)
 		__sync_fetch_and_add(v, 1);
 }
 
-/* Single writer per CPU (a program does not nest on itself): no atomics. */
+/*
+ * Single writer per CPU and key, no atomics: @key includes the context,
+ * and events of one context do not nest on a CPU (see copy_first()).
+ */
 static __always_inline void hist_add(void *map, __u32 key, __u64 ns)
 {
 	struct lt_hist *h = bpf_map_lookup_elem(map, &key);
@@ -225,9 +256,9 @@ static __always_inline bool alloc_filtered(unsigned int order, __u64 gfp,
 }
 
 /*
- * hist_add() for a histogram several CPUs update at once: atomic adds, and
- * a maximum that a bounded compare-and-swap loop keeps exact unless it
- * loses four races in a row.
+ * hist_add() for a histogram several CPUs, or nested events on one CPU,
+ * update at once: atomic adds, and a maximum that a bounded compare-and-swap
+ * loop keeps exact unless it loses four races in a row.
  */
 static __always_inline void hist_add_shared(struct lt_hist *h, __u64 ns)
 {
@@ -281,12 +312,14 @@ static __always_inline struct lt_owner *owner_get(unsigned int kind, int id,
 }
 
 /*
- * This program's kernel stack in scratch slot @slot, cut after the
- * interrupt entry; NULL if the walk failed.  *@key is its key in stacks.
+ * This program's kernel stack in the scratch slot of @use at context
+ * @lctx, cut after the interrupt entry; NULL if the walk failed.  *@key is
+ * its key in stacks.
  */
-static __always_inline struct lt_stack *stack_walk(void *ctx, __u32 slot,
-						   __u64 *key)
+static __always_inline struct lt_stack *stack_walk(void *ctx, __u32 use,
+						   unsigned int lctx, __u64 *key)
 {
+	__u32 slot = use * LT_NR_CTX + lctx;
 	struct lt_stack *st;
 	bool cut = false;
 	__u64 ip;
@@ -379,7 +412,7 @@ static __always_inline void emit_failure(void *ctx, unsigned int order,
 	struct lt_stack *st;
 	struct lt_event *e;
 
-	st = stack_walk(ctx, LT_SCRATCH_FAILURE, &k.stack);
+	st = stack_walk(ctx, LT_SCRATCH_FAILURE, lctx, &k.stack);
 	if (st)
 		k.stack = stack_keep(st, k.stack);
 	if (st && k.stack)
@@ -411,15 +444,16 @@ static __always_inline void emit_failure(void *ctx, unsigned int order,
 }
 
 /*
- * One allocation: its latency (if measured) into the histograms, and into
- * counts whether it failed; a failure is also reported with its stack.
+ * One allocation in context @lctx: its latency (if measured) into the
+ * histograms, and into counts whether it failed; a failure is also
+ * reported with its stack.
  */
-static __always_inline int on_alloc(void *ctx, struct page *page,
-				    unsigned int order, __u64 gfp,
-				    __u64 latency_ns, const bool do_latency,
-				    const bool do_failures, const bool use_ksym)
+static __always_inline int on_alloc(void *ctx, unsigned int lctx,
+				    struct page *page, unsigned int order,
+				    __u64 gfp, __u64 latency_ns,
+				    const bool do_latency,
+				    const bool do_failures)
 {
-	unsigned int lctx = current_ctx(use_ksym);
 	unsigned int cls = lt_gfp_class(gfp, gfp_direct_reclaim, gfp_high);
 	bool excl = gfp & gfp_exclusive;
 	struct lt_count *c;
@@ -447,6 +481,82 @@ static __always_inline int on_alloc(void *ctx, struct page *page,
 }
 
 /*
+ * Whether copy @copy of set @set is the one to handle this event, which
+ * runs in context @lctx: the first copy that runs for it.
+ *
+ * The kernel runs a tracing program at most once at a time on a CPU
+ * (__bpf_trace_run(): prog->active).  An event that arrives in an
+ * interrupt while the program runs for another event on that CPU is
+ * skipped, and only counted as the program's recursion miss: with one
+ * program, a softirq's RX refill that interrupts a task's allocation is
+ * not seen.  One copy per context is not enough either: the softirq copy
+ * also runs, only to return, for the task's event, and a softirq event
+ * that interrupts it then is skipped.  So every copy runs for every event
+ * and whichever runs first handles it:
+ *
+ *  - An event nests only into events of a lower context on its CPU
+ *    (tracepoints run with preemption disabled, softirqs and hardirqs do
+ *    not nest, and NMIs neither allocate nor free pages), and each of
+ *    those runs one copy at a time.  An event in context L (task 0,
+ *    softirq 1, hardirq 2) finds at most L copies busy.
+ *  - A tracepoint runs its probes in the order they were attached, and
+ *    labytrace attaches the copies in order; copies 0..2L take part in
+ *    context L.  The first that runs is one of 0..L, since at most L of
+ *    them are busy; the last that ran for the previous event of that
+ *    context and CPU is one of L..2L, since not all of those L+1 were
+ *    busy.  So copy i is the first iff the last copy that ran is i or
+ *    later; for any later copy of the same event it is earlier.
+ *
+ * A copy's recursion miss is then an event that another copy handled,
+ * never a lost one; user space reports only the other programs' misses.
+ * The rule is lt_copy_first(), on turns[], per CPU, set and context.
+ */
+static __always_inline bool copy_first(unsigned int set, unsigned int copy,
+				       unsigned int lctx)
+{
+	__u32 key = set * LT_NR_CTX + lctx, *after;
+
+	if (!armed)
+		return false;
+	after = bpf_map_lookup_elem(&turns, &key);
+	return after && lt_copy_first(after, copy, lctx);
+}
+
+/*
+ * The programs on attach point TP with arguments ARGS...: copies NAME0 ..
+ * NAME4, each of which hands its event to CALL (an expression of ctx, lctx
+ * and the arguments) if it is the copy to handle it, and NAME_noctx, one
+ * program for kernels where the context cannot be read, which counts every
+ * event as task context's.
+ */
+#define LT_COPY(tp, name, set, n, call, args...)			\
+SEC(tp)									\
+int BPF_PROG(name##n, args)						\
+{									\
+	unsigned int lctx = current_ctx(true);				\
+									\
+	if (!copy_first(set, n, lctx))					\
+		return 0;						\
+	return call;							\
+}
+
+#define LT_PROGRAMS(tp, name, set, call, args...)			\
+	LT_COPY(tp, name, set, 0, call, args)				\
+	LT_COPY(tp, name, set, 1, call, args)				\
+	LT_COPY(tp, name, set, 2, call, args)				\
+	LT_COPY(tp, name, set, 3, call, args)				\
+	LT_COPY(tp, name, set, 4, call, args)				\
+SEC(tp)									\
+int BPF_PROG(name##_noctx, args)					\
+{									\
+	const unsigned int lctx __attribute__((unused)) = LT_TASK;	\
+									\
+	return call;							\
+}
+
+_Static_assert(LT_COPIES == 5, "LT_PROGRAMS() makes five copies");
+
+/*
  * Patched kernel: latency and failures (fault-injected ones too) in one event.
  *
  * raw_tp, not tp_btf, for the allocation events: a BTF-typed tracepoint
@@ -454,33 +564,14 @@ static __always_inline int on_alloc(void *ctx, struct page *page,
  * is not NULL, and it drops the "page == NULL" branch, so failures would
  * never be counted.  A raw_tp argument is a plain number.
  */
-SEC("raw_tp/mm_page_alloc_latency")
-int BPF_PROG(alloc_latency, struct page *page, unsigned int order, gfp_t gfp,
-	     u64 latency_ns)
-{
-	return on_alloc(ctx, page, order, gfp, latency_ns, true, true, true);
-}
-
-SEC("raw_tp/mm_page_alloc_latency")
-int BPF_PROG(alloc_latency_noctx, struct page *page, unsigned int order,
-	     gfp_t gfp, u64 latency_ns)
-{
-	return on_alloc(ctx, page, order, gfp, latency_ns, true, true, false);
-}
+LT_PROGRAMS("raw_tp/mm_page_alloc_latency", alloc_latency, LT_SET_ALLOC,
+	    on_alloc(ctx, lctx, page, order, gfp, latency_ns, true, true),
+	    struct page *page, unsigned int order, gfp_t gfp, u64 latency_ns)
 
 /* Any kernel: failures (page == NULL). */
-SEC("raw_tp/mm_page_alloc")
-int BPF_PROG(page_alloc, struct page *page, unsigned int order, gfp_t gfp)
-{
-	return on_alloc(ctx, page, order, gfp, 0, false, true, true);
-}
-
-SEC("raw_tp/mm_page_alloc")
-int BPF_PROG(page_alloc_noctx, struct page *page, unsigned int order,
-	     gfp_t gfp)
-{
-	return on_alloc(ctx, page, order, gfp, 0, false, true, false);
-}
+LT_PROGRAMS("raw_tp/mm_page_alloc", page_alloc, LT_SET_ALLOC,
+	    on_alloc(ctx, lctx, page, order, gfp, 0, false, true),
+	    struct page *page, unsigned int order, gfp_t gfp)
 
 /*
  * Stock kernels: latency from fentry/fexit on the allocator's entry point
@@ -533,7 +624,7 @@ static __always_inline int on_exit(void *ctx, struct page *page,
 	gfp = s->gfp;
 	order = s->order;
 	bpf_map_delete_elem(&starts, &key);
-	return on_alloc(ctx, page, order, gfp, now - ts, true, false, use_ksym);
+	return on_alloc(ctx, lctx, page, order, gfp, now - ts, true, false);
 }
 
 SEC("fentry/__alloc_pages_noprof")
@@ -596,10 +687,13 @@ static __always_inline void held_track(__u64 page, const struct lt_held *h)
 		stat_inc(LT_STAT_ACQUIRE_UNTRACKED);
 }
 
-/* What held records of an acquire: when, who, and the owner's stack. */
-static __always_inline void held_init(void *ctx, struct lt_held *h,
-				      unsigned int order, gfp_t gfp, int owner,
-				      int owner_ctx)
+/*
+ * What held records of an acquire made in context @lctx: when, who, and
+ * the owner's stack.
+ */
+static __always_inline void held_init(void *ctx, unsigned int lctx,
+				      struct lt_held *h, unsigned int order,
+				      gfp_t gfp, int owner, int owner_ctx)
 {
 	struct lt_stack *st;
 
@@ -609,7 +703,7 @@ static __always_inline void held_init(void *ctx, struct lt_held *h,
 	h->owner = owner;
 	h->ctx = pe_ctx(owner_ctx);
 	h->order = order;
-	st = stack_walk(ctx, LT_SCRATCH_ACQUIRE, &h->stack);
+	st = stack_walk(ctx, LT_SCRATCH_ACQUIRE, lctx, &h->stack);
 	h->stack = st ? stack_keep(st, h->stack) : 0;
 	if (!h->stack)
 		stat_inc(LT_STAT_STACK_UNRECORDED);
@@ -618,15 +712,16 @@ static __always_inline void held_init(void *ctx, struct lt_held *h,
 }
 
 /* @name: the owner object's name, NULL for a context owner. */
-static __always_inline int on_acquire(void *ctx, struct page *page,
-				      unsigned int order, gfp_t gfp, int owner,
-				      int owner_ctx, const char *name)
+static __always_inline int on_acquire(void *ctx, unsigned int lctx,
+				      struct page *page, unsigned int order,
+				      gfp_t gfp, int owner, int owner_ctx,
+				      const char *name)
 {
 	struct lt_owner *o;
 	struct lt_held h;
 
 	stat_inc(LT_STAT_ACQUIRE);
-	held_init(ctx, &h, order, gfp, owner, owner_ctx);
+	held_init(ctx, lctx, &h, order, gfp, owner, owner_ctx);
 	held_track((__u64)page, &h);
 	o = owner_get(h.ctx, owner, name);
 	if (o)
@@ -672,14 +767,17 @@ static __always_inline int on_release(struct page *page, unsigned int order,
 	unsigned int lctx = pe_ctx(owner_ctx);
 	__u64 key = (__u64)page;
 	struct lt_owner *o;
+	struct lt_hist *h;
 	bool wanted;
 
 	stat_inc(LT_STAT_RELEASE);
 	if (bpf_map_delete_elem(&held, &key))
 		stat_inc(LT_STAT_RELEASE_UNTRACKED);
 	wanted = !pe_filtered(order, owner, lctx, 0, 0, false);
-	if (wanted)
-		hist_add(&hold, lctx, held_ns);
+	/* keyed by the owner's kind: releases in nested contexts share it */
+	h = wanted ? bpf_map_lookup_elem(&hold, &lctx) : NULL;
+	if (h)
+		hist_add_shared(h, held_ns);
 	o = owner_get(lctx, owner, name);
 	if (!o)
 		return 0;
@@ -709,7 +807,7 @@ static __always_inline int on_violation(void *ctx, struct page *page,
 	idx = k * 2 + !!denied;
 	n = bpf_map_lookup_elem(&violations, &idx);
 	if (n)
-		(*n)++;
+		__sync_fetch_and_add(n, 1);	/* nested events share it */
 	o = owner_get(octx, owner, owner_name);
 	if (o && k < LT_NR_KINDS)
 		__sync_fetch_and_add(&o->violations[k], 1);
@@ -754,68 +852,53 @@ static __always_inline int on_violation(void *ctx, struct page *page,
  * kernels pass (a tracing program may not read past a tracepoint's last
  * argument).  labytrace loads one set, as BTF says.
  */
-SEC("tp_btf/page_exclusive_acquire")
-int BPF_PROG(pe_acquire, struct page *page, unsigned int order, gfp_t gfp,
-	     pid_t owner, int owner_ctx, const char *owner_name)
-{
-	return on_acquire(ctx, page, order, gfp, owner, owner_ctx, owner_name);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_acquire", pe_acquire, LT_SET_ACQUIRE,
+	    on_acquire(ctx, lctx, page, order, gfp, owner, owner_ctx,
+		       owner_name),
+	    struct page *page, unsigned int order, gfp_t gfp, pid_t owner,
+	    int owner_ctx, const char *owner_name)
 
-SEC("tp_btf/page_exclusive_transfer")
-int BPF_PROG(pe_transfer, struct page *page, unsigned int order, pid_t from,
-	     int from_ctx, pid_t to, int to_ctx, const char *from_name,
-	     const char *to_name)
-{
-	return on_transfer(page, from, from_ctx, to, to_ctx, from_name, to_name);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_transfer", pe_transfer, LT_SET_TRANSFER,
+	    on_transfer(page, from, from_ctx, to, to_ctx, from_name, to_name),
+	    struct page *page, unsigned int order, pid_t from, int from_ctx,
+	    pid_t to, int to_ctx, const char *from_name, const char *to_name)
 
 /* Fires for page_exclusive_release() and for the free of an owned page. */
-SEC("tp_btf/page_exclusive_release")
-int BPF_PROG(pe_release, struct page *page, unsigned int order, pid_t owner,
-	     int owner_ctx, u64 held_ns, const char *owner_name)
-{
-	return on_release(page, order, owner, owner_ctx, held_ns, owner_name);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_release", pe_release, LT_SET_RELEASE,
+	    on_release(page, order, owner, owner_ctx, held_ns, owner_name),
+	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
+	    u64 held_ns, const char *owner_name)
 
-SEC("tp_btf/page_exclusive_violation")
-int BPF_PROG(pe_violation, struct page *page, unsigned int order, pid_t owner,
-	     int owner_ctx, pid_t actor, int actor_ctx, int kind, bool denied,
-	     const char *owner_name, const char *actor_name)
-{
-	return on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
-			    kind, denied, owner_name, actor_name);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_violation", pe_violation, LT_SET_VIOLATION,
+	    on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
+			 kind, denied, owner_name, actor_name),
+	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
+	    pid_t actor, int actor_ctx, int kind, bool denied,
+	    const char *owner_name, const char *actor_name)
 
-SEC("tp_btf/page_exclusive_acquire")
-int BPF_PROG(pe_acquire_nonames, struct page *page, unsigned int order,
-	     gfp_t gfp, pid_t owner, int owner_ctx)
-{
-	return on_acquire(ctx, page, order, gfp, owner, owner_ctx, NULL);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_acquire", pe_acquire_nonames, LT_SET_ACQUIRE,
+	    on_acquire(ctx, lctx, page, order, gfp, owner, owner_ctx, NULL),
+	    struct page *page, unsigned int order, gfp_t gfp, pid_t owner,
+	    int owner_ctx)
 
 /* Before owner objects, a transfer always went to a task. */
-SEC("tp_btf/page_exclusive_transfer")
-int BPF_PROG(pe_transfer_nonames, struct page *page, unsigned int order,
-	     pid_t from, int from_ctx, pid_t to)
-{
-	return on_transfer(page, from, from_ctx, to, LT_TASK, NULL, NULL);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_transfer", pe_transfer_nonames,
+	    LT_SET_TRANSFER,
+	    on_transfer(page, from, from_ctx, to, LT_TASK, NULL, NULL),
+	    struct page *page, unsigned int order, pid_t from, int from_ctx,
+	    pid_t to)
 
-SEC("tp_btf/page_exclusive_release")
-int BPF_PROG(pe_release_nonames, struct page *page, unsigned int order,
-	     pid_t owner, int owner_ctx, u64 held_ns)
-{
-	return on_release(page, order, owner, owner_ctx, held_ns, NULL);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_release", pe_release_nonames, LT_SET_RELEASE,
+	    on_release(page, order, owner, owner_ctx, held_ns, NULL),
+	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
+	    u64 held_ns)
 
-SEC("tp_btf/page_exclusive_violation")
-int BPF_PROG(pe_violation_nonames, struct page *page, unsigned int order,
-	     pid_t owner, int owner_ctx, pid_t actor, int actor_ctx, int kind,
-	     bool denied)
-{
-	return on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
-			    kind, denied, NULL, NULL);
-}
+LT_PROGRAMS("tp_btf/page_exclusive_violation", pe_violation_nonames,
+	    LT_SET_VIOLATION,
+	    on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
+			 kind, denied, NULL, NULL),
+	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
+	    pid_t actor, int actor_ctx, int kind, bool denied)
 
 SEC("tp_btf/mm_page_alloc")
 int BPF_PROG(calibrate, struct page *page)

@@ -37,7 +37,7 @@ int BPF_PROG(standin_acquire, struct page *page, unsigned int order, gfp_t gfp)
 {
 	if (!page || standin_other())
 		return 0;
-	return on_acquire(ctx, page, order, gfp,
+	return on_acquire(ctx, LT_TASK, page, order, gfp,
 			  bpf_get_current_pid_tgid() >> 32, 0, NULL);
 }
 
@@ -94,7 +94,7 @@ int BPF_PROG(standin_fill)
 {
 	struct lt_held h;
 
-	held_init(ctx, &h, 0, 0, bpf_get_current_pid_tgid() >> 32, 0);
+	held_init(ctx, LT_TASK, &h, 0, 0, bpf_get_current_pid_tgid() >> 32, 0);
 	bpf_loop(fill_n, fill_one, &h, 0);
 	return 0;
 }

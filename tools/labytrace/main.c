@@ -653,6 +653,9 @@ static int run(struct app *a)
 		if (report(a, &cur, &prev))
 			return EXIT_ERROR;
 		final_summary(a, &cur);
+		if (a->opts.verbose)
+			note("recursion misses: %llu of copies (events another copy counted), %llu lost",
+			     cur.bpf_misses_copies, cur.bpf_misses);
 	}
 	if (a->rec && fclose(a->rec) && !a->rec_err)
 		a->rec_err = errno ? errno : EIO;

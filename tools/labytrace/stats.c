@@ -106,6 +106,7 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	for (i = 0; i < LT_NR_STATS; i++)
 		out->stats[i] = sub(cur->stats[i], prev->stats[i]);
 	out->bpf_misses = sub(cur->bpf_misses, prev->bpf_misses);
+	out->bpf_misses_copies = sub(cur->bpf_misses_copies, prev->bpf_misses_copies);
 	fail_stacks_delta(cur, prev, out);
 	out->held_now = cur->held_now;
 	out->held_over = cur->held_over;

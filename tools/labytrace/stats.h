@@ -29,7 +29,12 @@ struct lt_snapshot {
 	struct lt_hist hold[LT_NR_OWNER_CTX];	/* by the owner's kind */
 	unsigned long long violations[LT_NR_KINDS][2];	/* [kind][denied] */
 	unsigned long long stats[LT_NR_STATS];
-	unsigned long long bpf_misses;		/* recursion misses, all programs */
+	/*
+	 * Recursion misses: of the programs that count events alone, each a
+	 * lost event; and of the copies, each an event another copy counted.
+	 */
+	unsigned long long bpf_misses;
+	unsigned long long bpf_misses_copies;
 	/* sorted by key (fail_stacks_sort()); in a delta, only those that grew */
 	struct fail_stack fail_stacks[LT_MAX_FAIL_KEYS];
 	unsigned int nr_fail_stacks;

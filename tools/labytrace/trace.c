@@ -60,22 +60,57 @@ static void load(struct bpf_program *prog)
 	bpf_program__set_autoload(prog, true);
 }
 
+/*
+ * A program of labytrace.bpf.c's LT_PROGRAMS(): its LT_COPIES copies when
+ * the context can be read, attached later in order (copy_first() counts on
+ * it), else its one _noctx program.
+ */
+static int load_programs(struct tracer *t, const char *name, bool copies)
+{
+	struct bpf_program *prog;
+	char buf[64];
+	int i;
+
+	for (i = 0; i < (copies ? LT_COPIES : 1); i++) {
+		snprintf(buf, sizeof(buf), copies ? "%s%d" : "%s_noctx", name, i);
+		prog = bpf_object__find_program_by_name(t->skel->obj, buf);
+		if (!prog || (copies && t->nr_copies == TRACER_MAX_COPIES))
+			return -ENOENT;
+		load(prog);
+		if (!copies)
+			continue;
+		bpf_program__set_autoattach(prog, false);
+		t->copies[t->nr_copies++] = prog;
+	}
+	return 0;
+}
+
 /* Turn on the programs the plan needs, in the variant the kernel accepts. */
-static int choose_programs(struct labytrace_bpf *skel, const struct plan *p,
+static int choose_programs(struct tracer *t, const struct plan *p,
 			   const struct features *f)
 {
-	struct bpf_object *obj = skel->obj;
+	static const char *const pe[2][4] = {
+		{ "pe_acquire_nonames", "pe_release_nonames",
+		  "pe_violation_nonames", "pe_transfer_nonames" },
+		{ "pe_acquire", "pe_release", "pe_violation", "pe_transfer" },
+	};
+	struct labytrace_bpf *skel = t->skel;
 	struct bpf_program *prog;
 	bool k = p->use_ksym;
-	int err;
+	int i, err = 0;
 
-	bpf_object__for_each_program(prog, obj)
+	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
 
 	if (p->lat == LAT_TRACEPOINT || p->fail == FAIL_LATENCY_TP)
-		load(k ? skel->progs.alloc_latency : skel->progs.alloc_latency_noctx);
+		err = load_programs(t, "alloc_latency", k);
 	if (p->fail == FAIL_PAGE_ALLOC_TP)
-		load(k ? skel->progs.page_alloc : skel->progs.page_alloc_noctx);
+		err = load_programs(t, "page_alloc", k);
+	/* Without a transfer event (the first versions), the first three. */
+	for (i = 0; p->run[PLAN_VIOLATIONS] && i < (f->tp_transfer ? 4 : 3) && !err; i++)
+		err = load_programs(t, pe[f->tp_owner_names][i], k);
+	if (err)
+		return err;
 	if (p->lat == LAT_FENTRY) {
 		struct bpf_program *enter = k ? skel->progs.alloc_enter :
 						skel->progs.alloc_enter_noctx;
@@ -89,19 +124,6 @@ static int choose_programs(struct labytrace_bpf *skel, const struct plan *p,
 			err = bpf_program__set_attach_target(exit, 0, f->alloc_func);
 		if (err)
 			return err;
-	}
-	if (p->run[PLAN_VIOLATIONS] && f->tp_owner_names) {
-		load(skel->progs.pe_acquire);
-		load(skel->progs.pe_release);
-		load(skel->progs.pe_violation);
-		if (f->tp_transfer)
-			load(skel->progs.pe_transfer);
-	} else if (p->run[PLAN_VIOLATIONS]) {
-		load(skel->progs.pe_acquire_nonames);
-		load(skel->progs.pe_release_nonames);
-		load(skel->progs.pe_violation_nonames);
-		if (f->tp_transfer)
-			load(skel->progs.pe_transfer_nonames);
 	}
 	if (p->run[PLAN_VIOLATIONS]) {
 		load(skel->progs.calibrate);
@@ -139,6 +161,7 @@ int tracer_start(struct tracer *t, const struct options *o,
 		 const struct gfp_table *gfp, ring_buffer_sample_fn fn,
 		 void *ctx, char *why, size_t len)
 {
+	unsigned int i;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -170,7 +193,11 @@ int tracer_start(struct tracer *t, const struct options *o,
 	if (p->run[PLAN_VIOLATIONS])
 		bpf_map__set_max_entries(t->skel->maps.held, o->held_max);
 	t->skel->data->fail_budget = o->failure_records;
-	err = choose_programs(t->skel, p, f);
+	err = choose_programs(t, p, f);
+	if (err == -ENOENT) {
+		snprintf(why, len, "the BPF object lacks a program this plan needs");
+		return err;
+	}
 	if (err) {
 		snprintf(why, len, "cannot set the fentry target %s: %s",
 			 f->alloc_func, strerror(-err));
@@ -185,11 +212,17 @@ int tracer_start(struct tracer *t, const struct options *o,
 		return err;
 	}
 	err = labytrace_bpf__attach(t->skel);
+	for (i = 0; i < t->nr_copies && !err; i++) {
+		t->links[i] = bpf_program__attach(t->copies[i]);
+		if (!t->links[i])
+			err = -errno;
+	}
 	if (err) {
 		snprintf(why, len, "cannot attach the BPF programs: %s",
 			 strerror(-err));
 		return err;
 	}
+	t->skel->bss->armed = true;
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), fn, ctx, NULL);
 	if (!t->rb) {
 		err = -errno;
@@ -286,20 +319,40 @@ static int read_percpu(struct tracer *t, struct bpf_map *map, __u32 key,
 	return 0;
 }
 
-static unsigned long long bpf_misses(struct tracer *t)
+static bool is_copy(const struct tracer *t, const struct bpf_program *prog)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_copies; i++)
+		if (t->copies[i] == prog)
+			return true;
+	return false;
+}
+
+/*
+ * The programs' recursion misses (events skipped because the program was
+ * already running on that CPU): into s->bpf_misses those of the programs
+ * that count events alone, each a lost event; into s->bpf_misses_copies
+ * those of the copies, each an event another copy handled (copy_first()
+ * in labytrace.bpf.c); and none of calibrate's, which counts nothing.
+ */
+static void read_misses(struct tracer *t, struct lt_snapshot *s)
 {
 	struct bpf_program *prog;
-	unsigned long long n = 0;
 
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
 
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			n += info.recursion_misses;
+		if (fd < 0 || prog == t->skel->progs.calibrate ||
+		    bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		if (is_copy(t, prog))
+			s->bpf_misses_copies += info.recursion_misses;
+		else
+			s->bpf_misses += info.recursion_misses;
 	}
-	return n;
 }
 
 static unsigned long long now_ns(void)
@@ -402,7 +455,7 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 	for (k = 0; k < LT_NR_STATS && !err; k++)
 		err = read_percpu(t, skel->maps.stats, k, &s->stats[k],
 				  sizeof(s->stats[k]));
-	s->bpf_misses = bpf_misses(t);
+	read_misses(t, s);
 	if (!err && p->run[PLAN_FAILURES])
 		err = read_fail_stacks(t, s);
 	if (!err && p->run[PLAN_VIOLATIONS]) {
@@ -511,12 +564,22 @@ int tracer_stack(struct tracer *t, unsigned long long key,
 
 void tracer_detach(struct tracer *t)
 {
-	if (t->skel)
-		labytrace_bpf__detach(t->skel);
+	unsigned int i;
+
+	if (!t->skel)
+		return;
+	/* The copies stop handling events at once, then go. */
+	t->skel->bss->armed = false;
+	for (i = 0; i < t->nr_copies; i++) {
+		bpf_link__destroy(t->links[i]);
+		t->links[i] = NULL;
+	}
+	labytrace_bpf__detach(t->skel);
 }
 
 void tracer_stop(struct tracer *t)
 {
+	tracer_detach(t);
 	ring_buffer__free(t->rb);
 	labytrace_bpf__destroy(t->skel);
 	free(t->pcpu);

@@ -17,8 +17,15 @@
 struct gfp_table;
 struct labytrace_bpf;
 
+/* The copies of one allocation program and of four page_exclusive ones. */
+#define TRACER_MAX_COPIES (5 * LT_COPIES)
+
 struct tracer {
 	struct labytrace_bpf *skel;
+	/* attached in this order, after the rest (copy_first()) */
+	struct bpf_program *copies[TRACER_MAX_COPIES];
+	struct bpf_link *links[TRACER_MAX_COPIES];
+	unsigned int nr_copies;
 	struct ring_buffer *rb;
 	const struct plan *plan;
 	const struct options *opts;
@@ -51,7 +58,7 @@ size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 /* A stack kept in the kernel, by key; returns its depth (0 if unknown). */
 int tracer_stack(struct tracer *t, unsigned long long key,
 		 unsigned long long *ip);
-/* Detach every program, so that counts stop moving. */
+/* Detach every program, so that counts stop moving; again is harmless. */
 void tracer_detach(struct tracer *t);
 void tracer_stop(struct tracer *t);
 
