@@ -143,9 +143,10 @@ demo: kernel-test tools kselftests
 		--log $(BUILD)/vm-demo.log --append page_exclusive=report \
 		-- $(TOP)/selftests/demo.sh $(BUILD) $$live
 
-# Overhead, in the benchmark kernel (no debug options): two boots, tracking
-# off (every tracer in turn) and page_exclusive=report; BENCH_RUNS rounds,
-# configurations alternating.  The guests count instructions (vmrun
+# Overhead, in the benchmark kernel (no debug options): three boots, tracking
+# off (every tracer in turn), page_exclusive=report and report,nostacks; the
+# first two also measure per received packet (selftests/net/bench-net.sh);
+# BENCH_RUNS rounds, configurations alternating.  The guests count instructions (vmrun
 # --icount), which repeat to well under 1%, so three rounds are enough.
 # Not part of check: cost never decides a test.
 BENCH_RUNS ?= 3
@@ -165,6 +166,9 @@ bench: kernel-bench tools kselftests
 	$(Q)$(SERVE) $(BENCH_RUN) --net --log $(BUILD)/vm-bench-report.log --append page_exclusive=report \
 		-- $(TOP)/selftests/bench.sh $(BUILD) report $(BENCH_RUNS) $(BENCH_ITERATIONS) \
 		'&&' $(TOP)/selftests/net/bench-net.sh $(BUILD) report $(BENCH_RUNS)
+	$(Q)echo "  BENCH   page_exclusive=report,nostacks (console: build/vm-bench-nostacks.log)"
+	$(Q)$(BENCH_RUN) --log $(BUILD)/vm-bench-nostacks.log --append page_exclusive=report,nostacks \
+		-- $(TOP)/selftests/bench.sh $(BUILD) nostacks $(BENCH_RUNS) $(BENCH_ITERATIONS)
 	$(Q)scripts/bench-report $(RESULTS) | tee Documentation/benchmarks.md
 
 # Results of an earlier run must not count in this one.

@@ -8,7 +8,9 @@
 # executed instruction: the module's "ns per pair" is instructions per pair,
 # and repeats to well under 1%.
 #
-#   bench.sh BUILD_DIR off|report RUNS ITERATIONS
+#   bench.sh BUILD_DIR off|report|nostacks RUNS ITERATIONS
+#
+# nostacks is a boot with page_exclusive=report,nostacks.
 #
 # Writes BUILD_DIR/results/bench-MODE.tsv ("config<TAB>round<TAB>insns") and
 # bench-bpfstats.json (labytrace's programs: run_cnt, run_time_ns, which is
@@ -115,7 +117,8 @@ off) configs=(none none-exclusive tp-mm_page_alloc tp-mm_page_alloc_latency
 	      labytrace-failures labytrace-latency labytrace-violations labytrace
 	      bpftrace-count bpftrace-latency funclatency ftrace) ;;
 report) configs=(report report-exclusive) ;;
-*) echo "usage: bench.sh BUILD_DIR off|report RUNS ITERATIONS" >&2; exit 2 ;;
+nostacks) configs=(nostacks nostacks-exclusive) ;;
+*) echo "usage: bench.sh BUILD_DIR off|report|nostacks RUNS ITERATIONS" >&2; exit 2 ;;
 esac
 
 bench atomic >/dev/null	# warm up
