@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""check_veth_xdp.py OUT PACKETS: TAP verdict on what veth-xdp.sh saw.
+"""check_veth_xdp.py OUT PACKETS HELD: TAP verdict on what veth-xdp.sh saw.
 
 OUT holds the run's files: tracefs histograms when the XDP program was
-attached, after the packets were sent and after it was detached (the pool
-destroyed); the pool's counters (ethtool -S); debugfs owners at each step;
-vmstat before and after; labytrace's NDJSON.
+attached, after the packets were sent, while a socket held HELD frames of
+the destroyed pool, and after it let them go; the pool's counters
+(ethtool -S); debugfs owners at each step; "labytrace owners" while the
+pages were held; vmstat before and after; labytrace's NDJSON.
 
 A page_pool with PP_FLAG_EXCLUSIVE owns each page from its allocation to
 page_pool_return_page(): so the pool's own events (page_pool_state_hold and
@@ -20,7 +21,7 @@ import re
 import sys
 
 CTX_OBJECT = 3
-PLANNED = 12
+PLANNED = 14
 results = []
 
 
@@ -51,7 +52,7 @@ def vmstat(path):
 
 
 def main():
-    out, packets = sys.argv[1], int(sys.argv[2])
+    out, packets, held = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     rd = lambda name: open(f"{out}/{name}").read().strip()
     m = re.match(r"id=(\d+) pages=(\d+) name=(veth1 pool\d+)$", rd("owner"))
     check(m, "the XDP page_pool of veth1 is an owner object in debugfs", rd("owner"))
@@ -71,7 +72,7 @@ def main():
           f"sent {sent and sent.group(1)}, xdp_packets {xdp}, drops {st.get('rx_queue_0_drops')}")
 
     snaps, drops = {}, 0
-    for phase in ("attached", "sent", "detached"):
+    for phase in ("attached", "sent", "held", "detached"):
         snaps[phase], d = read_hists(f"{out}/hist.{phase}")
         drops += d
     check(drops == 0, "no histogram dropped an event", f"{drops}")
@@ -106,13 +107,36 @@ def main():
           "handed out came back, recycled without a new owner",
           f"debugfs {owners.get(oid)}, {acq} - {rel}; {recycled} recycled, {out_now} still out")
 
+    # Destroyed with pages in a socket: the pool stays, owning just those.
+    inflight = (count("held", "page_pool_state_hold") - count("held", "page_pool_state_release"))
+    owners = {}
+    for line in open(f"{out}/owners.held"):
+        mm = re.match(r"id=(\d+) pages=(\d+)", line)
+        if mm:
+            owners[mm.group(1)] = int(mm.group(2))
+    check(owners.get(oid) == held and inflight == held,
+          f"pool destroyed while a socket holds {held} frames: it stays, owning exactly those pages",
+          f"debugfs {owners.get(oid)}, page_pool in flight {inflight}")
+    ko = []
+    for line in open(f"{out}/owners.ndjson"):
+        r = json.loads(line)
+        if r.get("type") == "kernel_owner" and str(r["owner"].get("id")) == oid:
+            ko.append(r)
+    ko = ko[0] if len(ko) == 1 else None
+    oldest = ko["oldest"][0]["held_ns"] / 1e9 if ko and ko.get("oldest") else None
+    check(rd("owners.status") == "0" and ko and ko["owner"]["name"] == name and
+          ko["pages"] == held and ko["oldest"] and
+          all(o["acquired_stack"] for o in ko["oldest"]),
+          "labytrace owners: the destroyed pool by name, its held pages, their ages and stacks",
+          f"{ko and ko['pages']} pages, oldest held {oldest} s")
+
     acq_all = count("detached", "page_exclusive_acquire", mine)
     rel_all = count("detached", "page_exclusive_release", mine)
     bad = count("detached", "page_exclusive_violation", mine)
     left = [line for line in open(f"{out}/owners.detached") if line.startswith(f"id={oid} ")]
     check(not left and acq_all == rel_all and
           rel_all == count("detached", "page_pool_state_release") and bad == 0,
-          "XDP detached: the pool gave every page back and its owner is gone, no violation, no leak",
+          "the socket gone: every page came home, the pool and its owner are gone, no violation, no leak",
           f"{len(left)} left, {acq_all} acquired, {rel_all} released, {bad} violations")
 
     recs = [json.loads(line) for line in open(f"{out}/labytrace.ndjson")]
