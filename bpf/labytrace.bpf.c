@@ -181,9 +181,31 @@ struct {
 } turns SEC(".maps");
 
 /*
- * Set by labytrace once every copy is attached, cleared before any is
- * detached: copy_first() needs all of them, and the counts of every set
- * then start and stop at one instant.
+ * Each set's handler, which its copies tail-call: one program to verify,
+ * not one a copy, which made 14 labytraces starting at once under TCG take
+ * minutes.  A tail call keeps the copy running, and busy for copy_first(),
+ * until the handler returns.  One array a set: a tracing program may only
+ * tail-call programs on its own attach point.
+ */
+#define LT_HANDLER(name)						\
+struct {								\
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);				\
+	__uint(max_entries, 1);						\
+	__type(key, __u32);						\
+	__type(value, __u32);						\
+} name SEC(".maps")
+
+LT_HANDLER(alloc_handler);
+LT_HANDLER(acquire_handler);
+LT_HANDLER(transfer_handler);
+LT_HANDLER(release_handler);
+LT_HANDLER(violation_handler);
+
+/*
+ * Set by labytrace once every handler is in place and every copy is
+ * attached, cleared before any is detached: copy_first() needs all of
+ * them, the tail calls cannot fail, and the counts of every set then start
+ * and stop at one instant.
  */
 bool armed;
 
@@ -524,35 +546,44 @@ static __always_inline bool copy_first(unsigned int set, unsigned int copy,
 
 /*
  * The programs on attach point TP with arguments ARGS...: copies NAME0 ..
- * NAME4, each of which hands its event to CALL (an expression of ctx, lctx
- * and the arguments) if it is the copy to handle it, and NAME_noctx, one
+ * NAME4, each of which tail-calls NAME_handler (in prog array HANDLER) if
+ * it is the copy to handle the event; NAME_handler, which hands it to CALL
+ * (an expression of ctx, lctx and the arguments); and NAME_noctx, one
  * program for kernels where the context cannot be read, which counts every
  * event as task context's.
  */
-#define LT_COPY(tp, name, set, n, call, args...)			\
+#define LT_COPY(tp, name, set, handler, n)				\
 SEC(tp)									\
-int BPF_PROG(name##n, args)						\
+int BPF_PROG(name##n)							\
 {									\
-	unsigned int lctx = current_ctx(true);				\
+	if (copy_first(set, n, current_ctx(true)))			\
+		bpf_tail_call(ctx, &handler, 0);			\
+	return 0;							\
+}
+
+#define LT_BODY(tp, prog, context, call, args...)			\
+SEC(tp)									\
+int BPF_PROG(prog, args)						\
+{									\
+	unsigned int lctx = context;					\
 									\
-	if (!copy_first(set, n, lctx))					\
-		return 0;						\
+	/*								\
+	 * Computed whether CALL uses it or not: half dropped, clang	\
+	 * ORs the preempt count symbols' addresses, which the verifier	\
+	 * refuses.							\
+	 */								\
+	barrier_var(lctx);						\
 	return call;							\
 }
 
-#define LT_PROGRAMS(tp, name, set, call, args...)			\
-	LT_COPY(tp, name, set, 0, call, args)				\
-	LT_COPY(tp, name, set, 1, call, args)				\
-	LT_COPY(tp, name, set, 2, call, args)				\
-	LT_COPY(tp, name, set, 3, call, args)				\
-	LT_COPY(tp, name, set, 4, call, args)				\
-SEC(tp)									\
-int BPF_PROG(name##_noctx, args)					\
-{									\
-	const unsigned int lctx __attribute__((unused)) = LT_TASK;	\
-									\
-	return call;							\
-}
+#define LT_PROGRAMS(tp, name, set, handler, call, args...)		\
+	LT_COPY(tp, name, set, handler, 0)				\
+	LT_COPY(tp, name, set, handler, 1)				\
+	LT_COPY(tp, name, set, handler, 2)				\
+	LT_COPY(tp, name, set, handler, 3)				\
+	LT_COPY(tp, name, set, handler, 4)				\
+	LT_BODY(tp, name##_handler, current_ctx(true), call, args)	\
+	LT_BODY(tp, name##_noctx, LT_TASK, call, args)
 
 _Static_assert(LT_COPIES == 5, "LT_PROGRAMS() makes five copies");
 
@@ -565,11 +596,12 @@ _Static_assert(LT_COPIES == 5, "LT_PROGRAMS() makes five copies");
  * never be counted.  A raw_tp argument is a plain number.
  */
 LT_PROGRAMS("raw_tp/mm_page_alloc_latency", alloc_latency, LT_SET_ALLOC,
+	    alloc_handler,
 	    on_alloc(ctx, lctx, page, order, gfp, latency_ns, true, true),
 	    struct page *page, unsigned int order, gfp_t gfp, u64 latency_ns)
 
 /* Any kernel: failures (page == NULL). */
-LT_PROGRAMS("raw_tp/mm_page_alloc", page_alloc, LT_SET_ALLOC,
+LT_PROGRAMS("raw_tp/mm_page_alloc", page_alloc, LT_SET_ALLOC, alloc_handler,
 	    on_alloc(ctx, lctx, page, order, gfp, 0, false, true),
 	    struct page *page, unsigned int order, gfp_t gfp)
 
@@ -853,23 +885,27 @@ static __always_inline int on_violation(void *ctx, struct page *page,
  * argument).  labytrace loads one set, as BTF says.
  */
 LT_PROGRAMS("tp_btf/page_exclusive_acquire", pe_acquire, LT_SET_ACQUIRE,
+	    acquire_handler,
 	    on_acquire(ctx, lctx, page, order, gfp, owner, owner_ctx,
 		       owner_name),
 	    struct page *page, unsigned int order, gfp_t gfp, pid_t owner,
 	    int owner_ctx, const char *owner_name)
 
 LT_PROGRAMS("tp_btf/page_exclusive_transfer", pe_transfer, LT_SET_TRANSFER,
+	    transfer_handler,
 	    on_transfer(page, from, from_ctx, to, to_ctx, from_name, to_name),
 	    struct page *page, unsigned int order, pid_t from, int from_ctx,
 	    pid_t to, int to_ctx, const char *from_name, const char *to_name)
 
 /* Fires for page_exclusive_release() and for the free of an owned page. */
 LT_PROGRAMS("tp_btf/page_exclusive_release", pe_release, LT_SET_RELEASE,
+	    release_handler,
 	    on_release(page, order, owner, owner_ctx, held_ns, owner_name),
 	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
 	    u64 held_ns, const char *owner_name)
 
 LT_PROGRAMS("tp_btf/page_exclusive_violation", pe_violation, LT_SET_VIOLATION,
+	    violation_handler,
 	    on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
 			 kind, denied, owner_name, actor_name),
 	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
@@ -877,24 +913,26 @@ LT_PROGRAMS("tp_btf/page_exclusive_violation", pe_violation, LT_SET_VIOLATION,
 	    const char *owner_name, const char *actor_name)
 
 LT_PROGRAMS("tp_btf/page_exclusive_acquire", pe_acquire_nonames, LT_SET_ACQUIRE,
+	    acquire_handler,
 	    on_acquire(ctx, lctx, page, order, gfp, owner, owner_ctx, NULL),
 	    struct page *page, unsigned int order, gfp_t gfp, pid_t owner,
 	    int owner_ctx)
 
 /* Before owner objects, a transfer always went to a task. */
 LT_PROGRAMS("tp_btf/page_exclusive_transfer", pe_transfer_nonames,
-	    LT_SET_TRANSFER,
+	    LT_SET_TRANSFER, transfer_handler,
 	    on_transfer(page, from, from_ctx, to, LT_TASK, NULL, NULL),
 	    struct page *page, unsigned int order, pid_t from, int from_ctx,
 	    pid_t to)
 
 LT_PROGRAMS("tp_btf/page_exclusive_release", pe_release_nonames, LT_SET_RELEASE,
+	    release_handler,
 	    on_release(page, order, owner, owner_ctx, held_ns, NULL),
 	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
 	    u64 held_ns)
 
 LT_PROGRAMS("tp_btf/page_exclusive_violation", pe_violation_nonames,
-	    LT_SET_VIOLATION,
+	    LT_SET_VIOLATION, violation_handler,
 	    on_violation(ctx, page, order, owner, owner_ctx, actor, actor_ctx,
 			 kind, denied, NULL, NULL),
 	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,

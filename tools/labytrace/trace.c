@@ -60,25 +60,48 @@ static void load(struct bpf_program *prog)
 	bpf_program__set_autoload(prog, true);
 }
 
+static struct bpf_program *find(struct tracer *t, const char *name,
+				const char *suffix)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s", name, suffix);
+	return bpf_object__find_program_by_name(t->skel->obj, buf);
+}
+
 /*
- * A program of labytrace.bpf.c's LT_PROGRAMS(): its LT_COPIES copies when
- * the context can be read, attached later in order (copy_first() counts on
- * it), else its one _noctx program.
+ * A program of labytrace.bpf.c's LT_PROGRAMS(): when the context can be
+ * read, its LT_COPIES copies, attached later in order (copy_first()
+ * counts on it), and its handler, which they tail-call from @handler once
+ * it is loaded; else its one _noctx program.
  */
-static int load_programs(struct tracer *t, const char *name, bool copies)
+static int load_programs(struct tracer *t, const char *name,
+			 struct bpf_map *handler, bool copies)
 {
 	struct bpf_program *prog;
-	char buf[64];
+	char n[12];
 	int i;
 
-	for (i = 0; i < (copies ? LT_COPIES : 1); i++) {
-		snprintf(buf, sizeof(buf), copies ? "%s%d" : "%s_noctx", name, i);
-		prog = bpf_object__find_program_by_name(t->skel->obj, buf);
-		if (!prog || (copies && t->nr_copies == TRACER_MAX_COPIES))
+	if (!copies) {
+		prog = find(t, name, "_noctx");
+		if (prog)
+			load(prog);
+		return prog ? 0 : -ENOENT;
+	}
+	prog = find(t, name, "_handler");
+	if (!prog || t->nr_handlers == TRACER_MAX_SETS ||
+	    t->nr_copies + LT_COPIES > TRACER_MAX_COPIES)
+		return -ENOENT;
+	load(prog);
+	bpf_program__set_autoattach(prog, false);
+	t->handlers[t->nr_handlers].prog = prog;
+	t->handlers[t->nr_handlers++].array = handler;
+	for (i = 0; i < LT_COPIES; i++) {
+		snprintf(n, sizeof(n), "%d", i);
+		prog = find(t, name, n);
+		if (!prog)
 			return -ENOENT;
 		load(prog);
-		if (!copies)
-			continue;
 		bpf_program__set_autoattach(prog, false);
 		t->copies[t->nr_copies++] = prog;
 	}
@@ -95,6 +118,10 @@ static int choose_programs(struct tracer *t, const struct plan *p,
 		{ "pe_acquire", "pe_release", "pe_violation", "pe_transfer" },
 	};
 	struct labytrace_bpf *skel = t->skel;
+	struct bpf_map *pe_handler[4] = {
+		skel->maps.acquire_handler, skel->maps.release_handler,
+		skel->maps.violation_handler, skel->maps.transfer_handler,
+	};
 	struct bpf_program *prog;
 	bool k = p->use_ksym;
 	int i, err = 0;
@@ -103,12 +130,12 @@ static int choose_programs(struct tracer *t, const struct plan *p,
 		bpf_program__set_autoload(prog, false);
 
 	if (p->lat == LAT_TRACEPOINT || p->fail == FAIL_LATENCY_TP)
-		err = load_programs(t, "alloc_latency", k);
+		err = load_programs(t, "alloc_latency", skel->maps.alloc_handler, k);
 	if (p->fail == FAIL_PAGE_ALLOC_TP)
-		err = load_programs(t, "page_alloc", k);
+		err = load_programs(t, "page_alloc", skel->maps.alloc_handler, k);
 	/* Without a transfer event (the first versions), the first three. */
 	for (i = 0; p->run[PLAN_VIOLATIONS] && i < (f->tp_transfer ? 4 : 3) && !err; i++)
-		err = load_programs(t, pe[f->tp_owner_names][i], k);
+		err = load_programs(t, pe[f->tp_owner_names][i], pe_handler[i], k);
 	if (err)
 		return err;
 	if (p->lat == LAT_FENTRY) {
@@ -208,6 +235,17 @@ int tracer_start(struct tracer *t, const struct options *o,
 	err = labytrace_bpf__load(t->skel);
 	if (err) {
 		snprintf(why, len, "the kernel refused the BPF programs: %s (-v shows the verifier log)",
+			 strerror(-err));
+		return err;
+	}
+	for (i = 0; i < t->nr_handlers && !err; i++) {
+		int key = 0, fd = bpf_program__fd(t->handlers[i].prog);
+
+		if (bpf_map_update_elem(bpf_map__fd(t->handlers[i].array), &key, &fd, 0))
+			err = -errno;
+	}
+	if (err) {
+		snprintf(why, len, "cannot set the copies' handlers: %s",
 			 strerror(-err));
 		return err;
 	}

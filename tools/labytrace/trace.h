@@ -17,8 +17,9 @@
 struct gfp_table;
 struct labytrace_bpf;
 
-/* The copies of one allocation program and of four page_exclusive ones. */
-#define TRACER_MAX_COPIES (5 * LT_COPIES)
+/* One allocation program and four page_exclusive ones. */
+#define TRACER_MAX_SETS 5
+#define TRACER_MAX_COPIES (TRACER_MAX_SETS * LT_COPIES)
 
 struct tracer {
 	struct labytrace_bpf *skel;
@@ -26,6 +27,12 @@ struct tracer {
 	struct bpf_program *copies[TRACER_MAX_COPIES];
 	struct bpf_link *links[TRACER_MAX_COPIES];
 	unsigned int nr_copies;
+	/* what the copies tail-call, and the prog array they call it from */
+	struct {
+		struct bpf_program *prog;
+		struct bpf_map *array;
+	} handlers[TRACER_MAX_SETS];
+	unsigned int nr_handlers;
 	struct ring_buffer *rb;
 	const struct plan *plan;
 	const struct options *opts;
