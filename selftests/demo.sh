@@ -26,7 +26,7 @@ build=$1
 live=${2:-auto}
 log=$build/results/demo-labytrace.err
 recording=$build/results/demo-recording.ndjson
-port=$(cat "$build/net/port") || exit 1
+port=$(net_port) || { echo "demo: no file server (selftests/net/serve-blobs)"; exit 1; }
 ns=labyrinth-demo
 mkdir -p "$build/results"
 

@@ -25,7 +25,7 @@ build=$1 mode=$2 runs=${3:-3}
 spin=$build/selftests/net/spin
 out=$build/results
 tsv=$out/bench-net.tsv
-port=$(cat "$build/net/port") || exit 1
+port=$(net_port) || { echo "# bench-net: no file server (serve-blobs)"; exit 1; }
 ns=labyrinth-bench
 frames=20000
 mkdir -p "$out"

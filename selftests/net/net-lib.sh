@@ -64,6 +64,15 @@ stop_labytrace() {
 	return 124
 }
 
+# net_port: where selftests/net/serve-blobs serves the host's files (on
+# 127.0.0.1, which the guest reaches as 10.0.2.2).
+net_port() {
+	local p
+	p=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^labyrinth\.net_port=//p')
+	[ -n "$p" ] || p=$(cat "$build/net/port" 2>/dev/null)
+	[ -n "$p" ] && echo "$p"
+}
+
 # virtio_nic: the interface virtio_net drives (vmrun --net adds one).
 virtio_nic() {
 	local d

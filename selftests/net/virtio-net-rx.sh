@@ -28,8 +28,7 @@ fail() { echo "1..1"; echo "not ok 1 - virtio-net: $*"; exit 1; }
 
 rm -rf "$out"
 mkdir -p "$out"
-[ -s "$net/port" ] || fail "no $net/port: run under selftests/net/serve-blobs"
-port=$(cat "$net/port")
+port=$(net_port) || fail "no file server: run under selftests/net/serve-blobs"
 
 nic=$(virtio_nic) || fail "no virtio_net interface: was the guest booted with vmrun --net?"
 vdev=$(basename "$(readlink -f "/sys/class/net/$nic/device")")
