@@ -108,8 +108,6 @@ kselftests: kernel-tree
 	$(Q)$(CC) -O2 -Wall -Wextra -I$(BUILD)/linux -o $(BUILD)/selftests/e2e/pex_workload \
 		selftests/e2e/pex_workload.c
 	$(Q)mkdir -p $(BUILD)/selftests/net
-	$(Q)echo "  CC      build/selftests/net/spin"
-	$(Q)$(CC) -O2 -Wall -Wextra -o $(BUILD)/selftests/net/spin selftests/net/spin.c
 	$(Q)echo "  CLANG   build/selftests/net/xdp_pass.bpf.o"
 	$(Q)$(CLANG) -O2 -g -target bpf $(CLANG_BPF_SYS_INCLUDES) -c selftests/net/xdp_pass.bpf.c \
 		-o $(BUILD)/selftests/net/xdp_pass.bpf.o
@@ -159,11 +157,11 @@ bench: kernel-bench tools kselftests
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)rm -f $(RESULTS)/bench-net.tsv
 	$(Q)echo "  BENCH   tracking off, every tracer, then per packet (console: build/vm-bench-off.log)"
-	$(Q)$(SERVE) $(BENCH_RUN) --net --log $(BUILD)/vm-bench-off.log \
+	$(Q)$(BENCH_RUN) --net --log $(BUILD)/vm-bench-off.log \
 		-- $(TOP)/selftests/bench.sh $(BUILD) off $(BENCH_RUNS) $(BENCH_ITERATIONS) \
 		'&&' $(TOP)/selftests/net/bench-net.sh $(BUILD) off $(BENCH_RUNS)
 	$(Q)echo "  BENCH   page_exclusive=report, then per packet (console: build/vm-bench-report.log)"
-	$(Q)$(SERVE) $(BENCH_RUN) --net --log $(BUILD)/vm-bench-report.log --append page_exclusive=report \
+	$(Q)$(BENCH_RUN) --net --log $(BUILD)/vm-bench-report.log --append page_exclusive=report \
 		-- $(TOP)/selftests/bench.sh $(BUILD) report $(BENCH_RUNS) $(BENCH_ITERATIONS) \
 		'&&' $(TOP)/selftests/net/bench-net.sh $(BUILD) report $(BENCH_RUNS)
 	$(Q)echo "  BENCH   page_exclusive=report,nostacks (console: build/vm-bench-nostacks.log)"
