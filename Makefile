@@ -18,7 +18,7 @@ KSRC ?= /usr/src/linux-source-6.12.tar.xz
 KTEST := $(BUILD)/kernel-test
 KBENCH := $(BUILD)/kernel-bench
 VMRUN := $(TOP)/selftests/vmrun
-VM_TIMEOUT ?= 1500
+VM_TIMEOUT ?= 2400
 CLANG ?= clang
 
 # Stages log their output into build/results/ for the closing summary;

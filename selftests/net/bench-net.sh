@@ -41,7 +41,7 @@ veth_packet() {	# instructions per frame, from pktgen's own elapsed time
 }
 
 tracer=""
-start_labytrace() {
+attach_quiet_labytrace() {	# reports every 600 s: quiet during a run
 	"$labytrace" -j -i 600 >/dev/null 2>"$out/bench-net-tracer.log" &
 	tracer=$!
 	local deadline=$((SECONDS + 120))
@@ -59,7 +59,7 @@ run() {	# CONFIG ROUND
 	report*) echo report >/proc/sys/vm/page_exclusive_policy ;;
 	esac
 	case "$1" in
-	*labytrace) start_labytrace || { echo "# labytrace did not attach"; return; } ;;
+	*labytrace) attach_quiet_labytrace || { echo "# labytrace did not attach"; return; } ;;
 	esac
 	v=$(veth_packet)
 	[ -n "$tracer" ] && { kill -INT $tracer; wait $tracer; tracer=""; }

@@ -20,35 +20,11 @@ import json
 import re
 import sys
 
-CTX_OBJECT = 3
-PLANNED = 14
-results = []
+from netcheck import Tap, debugfs_owners, final_owner, labytrace_records, read_hists, \
+    vmstat_delta
 
-
-def check(ok, what, detail=""):
-    results.append((bool(ok), what + (f" ({detail})" if detail else "")))
-
-
-def read_hists(path):
-    hists, dropped, event = {}, 0, None
-    key = re.compile(r"^\{ (.*) \} hitcount:\s*(\d+)")
-    for line in open(path):
-        if line.startswith("### "):
-            event = line[4:].strip().split("/")[-1]
-            hists[event] = {}
-            continue
-        m = key.match(line)
-        if m:
-            k = tuple(v.split(":")[1].strip() for v in m.group(1).split(","))
-            hists[event][k] = int(m.group(2))
-        elif line.startswith("    Dropped:"):
-            dropped += int(line.split()[1])
-    return hists, dropped
-
-
-def vmstat(path):
-    with open(path) as f:
-        return {k: int(v) for k, v in (line.split() for line in f)}
+tap = Tap("veth-xdp", 14)
+check = tap.check
 
 
 def main():
@@ -56,7 +32,7 @@ def main():
     rd = lambda name: open(f"{out}/{name}").read().strip()
     m = re.match(r"id=(\d+) pages=(\d+) name=(veth1 pool\d+)$", rd("owner"))
     check(m, "the XDP page_pool of veth1 is an owner object in debugfs", rd("owner"))
-    oid = str(m.group(1)) if m else "-1"
+    oid = int(m.group(1)) if m else -1
     name = m.group(3) if m else "?"
     st = {}
     for line in open(f"{out}/ethtool"):
@@ -96,11 +72,7 @@ def main():
           "pages that left the pool are its ring_full + released_ref returns",
           f"{rel} released; ring_full {st['rx_pp_recycle_ring_full']}, "
           f"released_ref {st['rx_pp_recycle_released_ref']}")
-    owners = {}
-    for line in open(f"{out}/owners.sent"):
-        mm = re.match(r"id=(\d+) pages=(\d+)", line)
-        if mm:
-            owners[mm.group(1)] = int(mm.group(2))
+    owners = debugfs_owners(f"{out}/owners.sent")
     recycled = st["rx_pp_recycle_cached"] + st["rx_pp_recycle_ring"]
     check(owners.get(oid) == acq - rel and out_now == 0 and recycled >= packets,
           "after the traffic the pool owns what it acquired less what left it; every page "
@@ -109,18 +81,14 @@ def main():
 
     # Destroyed with pages in a socket: the pool stays, owning just those.
     inflight = (count("held", "page_pool_state_hold") - count("held", "page_pool_state_release"))
-    owners = {}
-    for line in open(f"{out}/owners.held"):
-        mm = re.match(r"id=(\d+) pages=(\d+)", line)
-        if mm:
-            owners[mm.group(1)] = int(mm.group(2))
+    owners = debugfs_owners(f"{out}/owners.held")
     check(owners.get(oid) == held and inflight == held,
           f"pool destroyed while a socket holds {held} frames: it stays, owning exactly those pages",
           f"debugfs {owners.get(oid)}, page_pool in flight {inflight}")
     ko = []
     for line in open(f"{out}/owners.ndjson"):
         r = json.loads(line)
-        if r.get("type") == "kernel_owner" and str(r["owner"].get("id")) == oid:
+        if r.get("type") == "kernel_owner" and r["owner"].get("id") == oid:
             ko.append(r)
     ko = ko[0] if len(ko) == 1 else None
     oldest = ko["oldest"][0]["held_ns"] / 1e9 if ko and ko.get("oldest") else None
@@ -139,15 +107,9 @@ def main():
           "the socket gone: every page came home, the pool and its owner are gone, no violation, no leak",
           f"{len(left)} left, {acq_all} acquired, {rel_all} released, {bad} violations")
 
-    recs = [json.loads(line) for line in open(f"{out}/labytrace.ndjson")]
-    finals = [r for r in recs if r.get("type") == "summary" and r.get("final")]
-    check(rd("labytrace.status") == "0" and len(finals) == 1 and
-          finals[0]["lost"]["total"] == 0,
-          "labytrace ran to the end, one final summary, nothing lost",
-          f"status {rd('labytrace.status')}, {len(finals)} summaries")
-    o = [r for r in recs if r.get("type") == "owner" and r.get("final") and
-         r["owner"].get("context") == "object" and str(r["owner"].get("id")) == oid]
-    o = o[0] if len(o) == 1 else None
+    recs, s, clean, how = labytrace_records(out)
+    check(clean, "labytrace ran to the end, one final summary, nothing lost", how)
+    o = final_owner(recs, oid)
     check(o and o["owner"]["name"] == name and o["acquired"] == acq_all,
           f"labytrace: owner '{name}' acquired what the kernel traced",
           f"{o and o['acquired']} reported, {acq_all} traced")
@@ -155,29 +117,22 @@ def main():
           o["violations"]["total"] == 0,
           "labytrace: released as traced, none held at the end, no violation",
           f"{o and o['released']} reported, {rel_all} traced")
-    s = finals[0] if finals else {"classes": []}
+    s = s or {"classes": []}
     softirq = sum(c["allocs"] for c in s["classes"]
                   if c["exclusive"] and c["context"] == "softirq" and c["class"] == "atomic")
-    refills = count("detached", "page_exclusive_acquire", lambda k: mine(k) and k[1] != "0")
+    refills = count("detached", "page_exclusive_acquire", lambda k: mine(k) and k[1] != 0)
     check(softirq == refills == acq_all,
           "labytrace: the pool's refills are its atomic exclusive allocations in softirq",
           f"{softirq} reported, {refills} traced")
-    vb, va = vmstat(f"{out}/vmstat.before"), vmstat(f"{out}/vmstat.after")
-    dv = {k: va[k] - vb.get(k, 0) for k in va}
+    dv = vmstat_delta(f"{out}/vmstat.before", f"{out}/vmstat.after")
     check(dv["pgexclusive_alloc"] == acq_all and dv["pgexclusive_release"] == rel_all and
           dv["pgexclusive_violation"] == 0,
           "vmstat agrees: acquired, released, no violation",
           f"{dv['pgexclusive_alloc']}, {dv['pgexclusive_release']}, {dv['pgexclusive_violation']}")
 
-    print("TAP version 13")
-    print(f"1..{PLANNED}")
-    for i, (ok, what) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - veth-xdp: {what}")
-    for i in range(len(results) + 1, PLANNED + 1):
-        print(f"not ok {i} - veth-xdp: check {i} never ran")
-    print(f"# {name}: {acq_all} pages acquired, {rel_all} released; {xdp} XDP packets; "
-          f"pool stats {dict((k[6:], v) for k, v in st.items() if k.startswith('rx_pp_'))}")
-    return 0 if all(ok for ok, _ in results) and len(results) == PLANNED else 1
+    return tap.report(
+        f"{name}: {acq_all} pages acquired, {rel_all} released; {xdp} XDP packets; "
+        f"pool stats {dict((k[6:], v) for k, v in st.items() if k.startswith('rx_pp_'))}")
 
 
 if __name__ == "__main__":

@@ -17,9 +17,11 @@ passes a frame's pages up the stack (releasing them) as follows, with a
     skb_shared_info, 320 bytes, is left);
   larger: 14 bytes copied, the rest attached as frags, page by page.
 """
-import json
 import re
 import sys
+
+from netcheck import Tap, debugfs_owners, final_owner, labytrace_records, read_hists, \
+    vmstat_delta
 
 PAGE = 4096
 PADDED_HDR = 32
@@ -28,12 +30,8 @@ GOOD_COPY_LEN = 128
 ETH_HLEN = 14
 CTX_OBJECT = 3
 KIND_FREE, KIND_LEAK = 2, 5
-PLANNED = 18
-results = []
-
-
-def check(ok, what, detail=""):
-    results.append((bool(ok), what + (f" ({detail})" if detail else "")))
+tap = Tap("virtio-net", 18)
+check = tap.check
 
 
 def pages_up(frame):
@@ -43,29 +41,6 @@ def pages_up(frame):
         return 1
     rest = frame - ETH_HLEN - (PAGE - PADDED_HDR - ETH_HLEN)
     return 1 + max(0, -(-rest // PAGE))
-
-
-def read_hists(path):
-    """{event: {key tuple: hitcount}}, and the events' dropped counts."""
-    hists, dropped, event = {}, {}, None
-    key = re.compile(r"^\{ (.*) \} hitcount:\s*(\d+)")
-    for line in open(path):
-        if line.startswith("### "):
-            event = line[4:].strip().split("/")[-1]
-            hists[event] = {}
-            continue
-        m = key.match(line)
-        if m:
-            k = tuple(int(v.split(":")[1]) for v in m.group(1).split(","))
-            hists[event][k] = int(m.group(2))
-        elif line.startswith("    Dropped:"):
-            dropped[event] = int(line.split()[1])
-    return hists, dropped
-
-
-def vmstat(path):
-    with open(path) as f:
-        return {k: int(v) for k, v in (line.split() for line in f)}
 
 
 def main():
@@ -89,7 +64,7 @@ def main():
     drops = 0
     for phase in ("start", "released", "violations", "unbound"):
         snaps[phase], d = read_hists(f"{out}/hist.{phase}")
-        drops += sum(d.values())
+        drops += d
     check(drops == 0, "no histogram dropped an event", f"{drops}")
 
     def count(phase, event, pred=lambda k: True):
@@ -123,12 +98,7 @@ def main():
     check(v2 == want2 and r2 == v2 and want2 > 0,
           "release left out: each page the stack freed is a free violation, none given up",
           f"{v2} violations, {want2} implied, {r2 - v2} given up")
-    owners = {}
-    for line in open(f"{out}/owners.before-unbind"):
-        mm = re.match(r"id=(\d+) pages=(\d+)", line)
-        if mm:
-            owners[int(mm.group(1))] = int(mm.group(2))
-    held = owners.get(oid, -1)
+    held = debugfs_owners(f"{out}/owners.before-unbind").get(oid, -1)
     v3 = delta("violations", "unbound", "page_exclusive_violation", mine)
     r3 = delta("violations", "unbound", "page_exclusive_release", mine) - v3
     check(r3 == held and held > 0 and v3 == 0,
@@ -149,13 +119,9 @@ def main():
           "kernel: every page acquired (NAPI refills and claims at open) was given up or freed",
           f"{refills} refills + {claims} claims, {rel - frees} given up + {frees} freed")
 
-    recs = [json.loads(line) for line in open(f"{out}/labytrace.ndjson")]
-    finals = [r for r in recs if r.get("type") == "summary" and r.get("final")]
-    check(rd("labytrace.status") == "0" and len(finals) == 1 and
-          finals[0]["lost"]["total"] == 0,
-          "labytrace ran to the end, one final summary, nothing lost",
-          f"status {rd('labytrace.status')}, {len(finals)} summaries")
-    s = finals[0] if finals else {"classes": []}
+    recs, s, clean, how = labytrace_records(out)
+    check(clean, "labytrace ran to the end, one final summary, nothing lost", how)
+    s = s or {"classes": []}
     napi = sum(c["allocs"] for c in s["classes"]
                if c["exclusive"] and c["context"] == "softirq" and
                c["class"] == "atomic" and c["order"] == 0)
@@ -165,9 +131,7 @@ def main():
               r["exclusive"] and r["context"] == "softirq" and r["class"] == "atomic")
     check(lat == refills, "labytrace: the softirq GFP_ATOMIC|__GFP_EXCLUSIVE latency histogram holds them all",
           f"{lat} in the histogram")
-    o = [r for r in recs if r.get("type") == "owner" and r.get("final") and
-         r["owner"].get("context") == "object" and r["owner"].get("id") == oid]
-    o = o[0] if len(o) == 1 else None
+    o = final_owner(recs, oid)
     check(o and o["owner"]["name"] == f"{nic} rx0" and o["acquired"] == acq,
           f"labytrace: owner '{nic} rx0' acquired what the kernel traced",
           f"{o and o['acquired']} reported, {acq} traced")
@@ -177,23 +141,16 @@ def main():
     check(o and o["violations"]["free"] == frees and o["violations"]["total"] == frees,
           "labytrace: the owner's violations are the stack's frees, by kind",
           f"{o and o['violations']}")
-    vb, va = vmstat(f"{out}/vmstat.before"), vmstat(f"{out}/vmstat.after")
-    dv = {k: va[k] - vb.get(k, 0) for k in va}
+    dv = vmstat_delta(f"{out}/vmstat.before", f"{out}/vmstat.after")
     check(dv["pgexclusive_alloc"] == acq and dv["pgexclusive_release"] == rel and
           dv["pgexclusive_violation_free"] == frees and dv["pgexclusive_violation"] == frees,
           "vmstat agrees: acquired, released, free violations",
           f"{dv['pgexclusive_alloc']}, {dv['pgexclusive_release']}, {dv['pgexclusive_violation_free']}")
 
-    print("TAP version 13")
-    print(f"1..{PLANNED}")
-    for i, (ok, what) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - virtio-net: {what}")
-    for i in range(len(results) + 1, PLANNED + 1):
-        print(f"not ok {i} - virtio-net: check {i} never ran")
-    print(f"# {nic} rx0: {acq} pages acquired ({refills} NAPI refills, {claims} claimed at open), "
-          f"{rel - frees} given up, {frees} freed by the stack with the release left out; "
-          f"{seen} frames in the 64 MiB phase")
-    return 0 if all(ok for ok, _ in results) and len(results) == PLANNED else 1
+    return tap.report(
+        f"{nic} rx0: {acq} pages acquired ({refills} NAPI refills, {claims} claimed at open), "
+        f"{rel - frees} given up, {frees} freed by the stack with the release left out; "
+        f"{seen} frames in the 64 MiB phase")
 
 
 if __name__ == "__main__":

@@ -52,15 +52,23 @@ hist_add_owner_events() {
 		'hist:keys=owner,kind:vals=hitcount:size=256 if owner_ctx == 3'
 }
 
-# stop_labytrace PID: SIGINT, at most 60 s; its exit status.
+# start_labytrace DIR: labytrace -j, an interval a second, into
+# DIR/labytrace.ndjson, and wait until it has attached.
+start_labytrace() {
+	"$labytrace" -j -i 1 >"$1/labytrace.ndjson" 2>"$1/labytrace.err" &
+	labytrace_pid=$!
+	wait_for "$1/labytrace.err" '^Tracing' $attach_timeout $labytrace_pid
+}
+
+# stop_labytrace: SIGINT, at most 60 s; its exit status.
 stop_labytrace() {
 	local deadline=$((SECONDS + 60))
-	kill -INT "$1"
+	kill -INT $labytrace_pid
 	while [ $SECONDS -lt $deadline ]; do
-		kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+		kill -0 $labytrace_pid 2>/dev/null || { wait $labytrace_pid; return $?; }
 		sleep 0.2
 	done
-	kill -KILL "$1"
+	kill -KILL $labytrace_pid
 	return 124
 }
 

@@ -45,10 +45,7 @@ hist_add page_pool/page_pool_state_hold 'hist:keys=pool:vals=hitcount:size=256'
 hist_add page_pool/page_pool_state_release 'hist:keys=pool:vals=hitcount:size=256'
 
 grep '^pgexclusive' /proc/vmstat >"$out/vmstat.before"
-"$labytrace" -j -i 1 >"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
-lpid=$!
-wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lpid ||
-	fail "labytrace did not attach: $(cat "$out/labytrace.err")"
+start_labytrace "$out" || fail "labytrace did not attach: $(cat "$out/labytrace.err")"
 
 veth_xdp_up $ns "$xdp" 2>"$out/setup.err" ||
 	fail "cannot set up veth with XDP: $(cat "$out/setup.err")"
@@ -94,7 +91,7 @@ for _ in $(seq 100); do owner_listed || break; sleep 0.1; done
 cat /sys/kernel/debug/page_exclusive/owners >"$out/owners.detached"
 hist_snapshot "$out/hist.detached"
 sleep 1.5	# one more labytrace interval
-stop_labytrace $lpid
+stop_labytrace
 echo $? >"$out/labytrace.status"
 grep '^pgexclusive' /proc/vmstat >"$out/vmstat.after"
 

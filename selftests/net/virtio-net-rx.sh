@@ -44,10 +44,7 @@ hist_add_owner_events
 hist_add net/napi_gro_receive_entry "hist:keys=len:vals=hitcount:size=16384 if name == \"$nic\""
 
 grep '^pgexclusive' /proc/vmstat >"$out/vmstat.before"
-"$labytrace" -j -i 1 >"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
-lpid=$!
-wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lpid ||
-	fail "labytrace did not attach: $(cat "$out/labytrace.err")"
+start_labytrace "$out" || fail "labytrace did not attach: $(cat "$out/labytrace.err")"
 
 download() {	# BLOB: fetch it, write its sum and how long it took
 	local start=$SECONDS
@@ -77,7 +74,7 @@ echo "$vdev" >/sys/bus/virtio/drivers/virtio_net/unbind
 hist_snapshot "$out/hist.unbound"
 cat /sys/kernel/debug/page_exclusive/owners >"$out/owners.after-unbind"
 sleep 1.5	# one more labytrace interval
-stop_labytrace $lpid
+stop_labytrace
 echo $? >"$out/labytrace.status"
 grep '^pgexclusive' /proc/vmstat >"$out/vmstat.after"
 
