@@ -9,7 +9,7 @@ labytrace=$build/labytrace/labytrace
 workload=$build/selftests/e2e/pex_workload
 # Start-up under TCG with KASAN takes seconds (BTF, program loads): wait for
 # labytrace's "Tracing" line rather than guessing.
-attach_timeout=120
+attach_timeout=300
 
 load_test_module() {
 	lsmod | grep -q '^test_page_exclusive' ||
