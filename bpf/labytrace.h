@@ -47,6 +47,8 @@
 #define LT_MAX_STACKS	16384	/* distinct stacks kept */
 #define LT_MAX_FAIL_KEYS 4096	/* distinct (stack, gfp, order, context) failing */
 #define LT_FAIL_RECORDS	100	/* failure records per interval, by default */
+#define LT_MAX_VIOL_KEYS 1024	/* distinct (kind, owner, actor, stacks) violating */
+#define LT_VIOL_RECORDS	100	/* violation records per interval, by default */
 /*
  * Copies of each tracepoint program that reads the context (copy_first()
  * in labytrace.bpf.c): enough that an event in hardirq, which may find two
@@ -86,8 +88,8 @@ enum lt_kind {
 
 /* Per-CPU counters of things that happened to labytrace itself. */
 enum lt_stat {
-	LT_STAT_RB_FULL_FAILURE,	/* failure record lost: ring buffer full */
-	LT_STAT_RB_FULL_VIOLATION,	/* violation record lost: ring buffer full */
+	LT_STAT_RB_FULL_FAILURE,	/* failure record dropped: ring buffer full */
+	LT_STAT_RB_FULL_VIOLATION,	/* violation record dropped: ring buffer full */
 	LT_STAT_LAT_UNMATCHED,		/* fexit without its fentry timestamp */
 	LT_STAT_LAT_START_FULL,		/* fentry timestamp table full */
 	LT_STAT_ACQUIRE,		/* page_exclusive_acquire seen */
@@ -95,10 +97,12 @@ enum lt_stat {
 	LT_STAT_TRANSFER,		/* page_exclusive_transfer seen */
 	LT_STAT_RELEASE_UNTRACKED,	/* release of a page acquired before we started */
 	LT_STAT_ACQUIRE_UNTRACKED,	/* acquire not tracked: --held-max reached */
-	LT_STAT_STACK_UNRECORDED,	/* owner stack not kept: stack table full */
+	LT_STAT_STACK_UNRECORDED,	/* a stack not kept: stack table full */
 	LT_STAT_FAIL_UNRECORDED,	/* failure without a record: past --failure-records */
 	LT_STAT_FAIL_UNAGGREGATED,	/* failure not in fail_stacks: a table full */
 	LT_STAT_OWNER_UNTRACKED,	/* an owner's event not counted: owners full */
+	LT_STAT_VIOL_UNRECORDED,	/* violation without a record: past --violation-records */
+	LT_STAT_VIOL_UNAGGREGATED,	/* violation not in viol_stacks: the table is full */
 	LT_NR_STATS,
 };
 
@@ -186,6 +190,28 @@ struct lt_fail_key {
 	unsigned int gfp;
 	unsigned short order;
 	unsigned short ctx;
+};
+
+/*
+ * Violations are counted per kind, owner, actor and both stacks: what an
+ * operator needs to find the culprit, however many there are.  No padding,
+ * so that two keys that read alike are alike.
+ */
+struct lt_viol_key {
+	unsigned long long actor_stack;	/* key in stacks; 0: not kept */
+	unsigned long long owner_stack;	/* key in stacks; 0: unknown */
+	int owner;			/* as in struct lt_event */
+	int actor;
+	unsigned char owner_ctx;
+	unsigned char actor_ctx;
+	unsigned char kind;		/* enum lt_kind */
+	unsigned char denied;
+	unsigned int order;
+};
+
+struct lt_viol_val {
+	unsigned long long count;
+	char actor_comm[LT_COMM_LEN];	/* a task actor's, when first seen */
 };
 
 /* A kernel stack, innermost frame first; zeros after the last frame. */

@@ -48,7 +48,7 @@ int BPF_PROG(standin_release, struct page *page, unsigned int order)
 		return 0;
 	if (bpf_get_prandom_u32() % 16 == 0) {
 		__sync_fetch_and_add(&standin_violations, 1);
-		on_violation(ctx, page, order, 7, LT_OBJECT,
+		on_violation(ctx, LT_TASK, page, order, 7, LT_OBJECT,
 			     bpf_get_current_pid_tgid() >> 32, 0,
 			     LT_KIND_FREE, false, standin_owner_name, NULL);
 	}

@@ -3,11 +3,13 @@
 #
 # labytrace-overflow.sh: inside the guest (booted with page_exclusive=report),
 # make more violations than labytrace's ring buffer holds while labytrace is
-# stopped, and require that none is lost silently: the violation records it
-# wrote plus those it counted as lost to a full ring equal the kernel's own
-# count, and its in-kernel totals equal it exactly.  Meanwhile busy tasks on
-# every CPU make the storm's interrupts land in ever different places: every
-# exclusive page must still be tracked with its allocation stack.
+# stopped (asked for a record of every one), and require that none is lost:
+# the violation records it wrote plus those it counted as dropped for a full
+# ring equal the kernel's own count, its in-kernel totals equal it exactly,
+# and so do its counts by owner, actor and stacks, with nothing reported
+# lost.  Meanwhile busy tasks on every CPU make the storm's interrupts land
+# in ever different places: every exclusive page must still be tracked with
+# its allocation stack.
 #
 #   labytrace-overflow.sh BUILD_DIR
 #
@@ -20,14 +22,15 @@ out=$build/results/e2e-overflow
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
-plan 6
+plan 7
 load_test_module || exit 1
 echo report >/proc/sys/vm/page_exclusive_policy || exit 1
 rm -rf "$out"
 mkdir -p "$out"
 
 before=$(vmstat pgexclusive_violation)
-"$labytrace" violations -j -i 1 >"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
+"$labytrace" violations -j -i 1 --violation-records 1000000 \
+	>"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
 lt=$!
 if ! check "labytrace attached" wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lt; then
 	sed 's/^/#   /' "$out/labytrace.err"
@@ -72,7 +75,10 @@ ndjson, storm, kernel, rc = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.
 records = [json.loads(line) for line in open(ndjson)]
 delivered = sum(1 for r in records if r["type"] == "violation")
 final = [r for r in records if r["type"] == "summary"][-1]
-lost = final["lost"]["ringbuf_full_violation"]
+dropped = final["dropped"]["ringbuf_full_violation"]
+unrecorded = final["violations_unrecorded"]
+by_stack = sum(r["count"] for r in records
+               if r["type"] == "violation_stack" and r["final"])
 counted = sum(v["count"] for v in final["violations"].values())
 made = json.load(open(storm))["violations"]
 n = 1
@@ -83,11 +89,15 @@ def check(ok, what):
     return ok
 good = check(rc == 0 and made > 0 and kernel == made,
              f"storm made {made} violations, kernel counted {kernel}, labytrace exited {rc}")
-good &= check(lost > 0, f"the ring overflowed: {lost} violation records lost, {delivered} delivered")
-good &= check(delivered + lost == kernel,
-              f"delivered + lost = kernel's count ({delivered} + {lost} = {kernel})")
-good &= check(counted == kernel, f"in-kernel totals are exact despite the loss ({counted} = {kernel})")
-print(f"# lost: {final['lost']}")
+good &= check(dropped > 0, f"the ring overflowed: {dropped} violation records dropped, {delivered} delivered")
+good &= check(delivered + dropped + unrecorded == kernel,
+              f"delivered + dropped + unrecorded = kernel's count "
+              f"({delivered} + {dropped} + {unrecorded} = {kernel})")
+good &= check(counted == kernel, f"in-kernel totals are exact despite the drops ({counted} = {kernel})")
+good &= check(by_stack == kernel and final["lost"]["total"] == 0,
+              f"counted by owner, actor and stacks, every one ({by_stack} = {kernel}), "
+              f"nothing lost ({final['lost']['total']})")
+print(f"# lost: {final['lost']}, dropped: {final['dropped']}")
 storm_pages = json.load(open(storm))["allocated"]
 acquired = final["exclusive"]["acquired"]
 untracked, unrecorded = final["lost"]["acquire_untracked"], final["lost"]["stack_unrecorded"]

@@ -81,11 +81,6 @@ static json_object *stack(const struct out_ctx *c,
 	return a;
 }
 
-static int stack_depth(const struct lt_event *e)
-{
-	return e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0;
-}
-
 static void add_gfp(json_object *o, const struct out_ctx *c,
 		    unsigned long long gfp)
 {
@@ -130,7 +125,7 @@ int json_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e)
 	add(o, "nowarn", json_object_new_boolean(gfp_is_nowarn(c->gfp, e->gfp)));
 	if (e->latency_ns)
 		add(o, "latency_ns", u64(e->latency_ns));
-	add(o, "stack", stack(c, e->stack, stack_depth(e)));
+	add(o, "stack", stack(c, e->stack, event_stack_depth(e)));
 	return json_emit(f, o);
 }
 
@@ -221,7 +216,7 @@ int json_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 				      e->ts_ns - e->owner_since_ns : 0));
 		add_gfp(o, c, e->gfp);
 	}
-	add(o, "actor_stack", stack(c, e->stack, stack_depth(e)));
+	add(o, "actor_stack", stack(c, e->stack, event_stack_depth(e)));
 	if (owner_stack && owner_depth > 0)
 		add(o, "owner_stack", stack(c, owner_stack, owner_depth));
 	else
@@ -312,6 +307,49 @@ int json_fail_stacks(FILE *f, const struct out_ctx *c,
 	return 0;
 }
 
+/* A stack kept in the kernel, by key: null if unknown. */
+static json_object *kept_stack(const struct out_ctx *c, unsigned long long key)
+{
+	unsigned long long ip[LT_MAX_STACK];
+	int depth = c->stack ? c->stack(c->stack_arg, key, ip) : 0;
+
+	return depth > 0 ? stack(c, ip, depth) : NULL;
+}
+
+int json_viol_stacks(FILE *f, const struct out_ctx *c,
+		     const struct lt_snapshot *d, const struct run_info *ri)
+{
+	static unsigned int idx[LT_MAX_VIOL_KEYS];
+	unsigned int i, n = viol_stacks_top(d, idx);
+	const struct viol_stack *vs;
+	const char *name;
+	json_object *o;
+
+	for (i = 0; i < n; i++) {
+		vs = &d->viol_stacks[idx[i]];
+		o = json_line(c, "violation_stack", d->ts_ns);
+		add(o, "final", json_object_new_boolean(ri->final));
+		add(o, ri->final ? "duration_s" : "interval_s", json_num(ri->seconds, 3));
+		add(o, "count", u64(vs->v.count));
+		add(o, "kind", json_object_new_string(kind_name(vs->k.kind)));
+		add(o, "denied", json_object_new_boolean(vs->k.denied));
+		add(o, "order", u64(vs->k.order));
+		name = owner_name_of(c, vs->k.owner_ctx, vs->k.owner);
+		add(o, "owner", party(c, vs->k.owner_ctx, vs->k.owner, name,
+				      LT_OWNER_NAME_LEN));
+		name = vs->k.actor_ctx == LT_TASK ? vs->v.actor_comm :
+		       owner_name_of(c, vs->k.actor_ctx, vs->k.actor);
+		add(o, "actor", party(c, vs->k.actor_ctx, vs->k.actor, name,
+				      vs->k.actor_ctx == LT_TASK ? LT_COMM_LEN :
+				      LT_OWNER_NAME_LEN));
+		add(o, "actor_stack", kept_stack(c, vs->k.actor_stack));
+		add(o, "owner_stack", kept_stack(c, vs->k.owner_stack));
+		if (json_emit(f, o))
+			return -1;
+	}
+	return 0;
+}
+
 int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 	      const unsigned long long *stk, int depth)
 {
@@ -340,15 +378,25 @@ static json_object *lost_obj(const struct lt_snapshot *d)
 	json_object *o = json_object_new_object();
 
 	add(o, "total", u64(snapshot_lost(d)));
-	add(o, "ringbuf_full_failure", u64(d->stats[LT_STAT_RB_FULL_FAILURE]));
-	add(o, "ringbuf_full_violation", u64(d->stats[LT_STAT_RB_FULL_VIOLATION]));
 	add(o, "bpf_recursion_misses", u64(d->bpf_misses));
 	add(o, "latency_unmatched", u64(d->stats[LT_STAT_LAT_UNMATCHED]));
 	add(o, "latency_table_full", u64(d->stats[LT_STAT_LAT_START_FULL]));
 	add(o, "acquire_untracked", u64(d->stats[LT_STAT_ACQUIRE_UNTRACKED]));
 	add(o, "stack_unrecorded", u64(d->stats[LT_STAT_STACK_UNRECORDED]));
 	add(o, "failure_unaggregated", u64(d->stats[LT_STAT_FAIL_UNAGGREGATED]));
+	add(o, "violation_unaggregated", u64(d->stats[LT_STAT_VIOL_UNAGGREGATED]));
 	add(o, "owner_untracked", u64(d->stats[LT_STAT_OWNER_UNTRACKED]));
+	return o;
+}
+
+/* Records without room in the ring buffer: their events are counted. */
+static json_object *dropped_obj(const struct lt_snapshot *d)
+{
+	json_object *o = json_object_new_object();
+
+	add(o, "total", u64(snapshot_dropped(d)));
+	add(o, "ringbuf_full_failure", u64(d->stats[LT_STAT_RB_FULL_FAILURE]));
+	add(o, "ringbuf_full_violation", u64(d->stats[LT_STAT_RB_FULL_VIOLATION]));
 	return o;
 }
 
@@ -461,6 +509,8 @@ static void add_violations(json_object *o, const struct out_ctx *c,
 		add(v, kind_name(i), k);
 	}
 	add(o, "violations", v);
+	/* past --violation-records: counted by stack, without a record */
+	add(o, "violations_unrecorded", u64(d->stats[LT_STAT_VIOL_UNRECORDED]));
 
 	x = json_object_new_object();
 	add(x, "acquired", u64(d->stats[LT_STAT_ACQUIRE]));
@@ -515,6 +565,7 @@ int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	if (c->have_violations)
 		add_violations(o, c, d, ri);
 	add(o, "lost", lost_obj(d));
+	add(o, "dropped", dropped_obj(d));
 	if (ri->final)
 		json_add_run(o, c, ri);
 	return json_emit(f, o);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * NDJSON records, built with json-c: one object per line, each with a
- * "type": latency, failure, failure_stack, violation, held, lost or summary.
+ * "type": latency, failure, failure_stack, violation, violation_stack, held,
+ * owner, lost or summary.
  * Every function writes one or more complete lines and returns 0, or -1
  * if the stream failed.
  */
@@ -38,9 +39,15 @@ int json_latency(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
  */
 int json_fail_stacks(FILE *f, const struct out_ctx *c,
 		     const struct lt_snapshot *d, const struct run_info *ri);
+/*
+ * One line per (kind, denied, order, owner, actor, actor's and owner's
+ * stacks) that violated in @d, most first, as json_fail_stacks().
+ */
+int json_viol_stacks(FILE *f, const struct out_ctx *c,
+		     const struct lt_snapshot *d, const struct run_info *ri);
 int json_held(FILE *f, const struct out_ctx *c, const struct held_page *hp,
 	      const unsigned long long *stack, int depth);
-/* Writes nothing when nothing was lost. */
+/* Writes nothing when no event was lost (dropped records are no loss). */
 int json_lost(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d);
 /* Owner records of an interval: the first JSON_OWNERS_MAX in view order. */
 #define JSON_OWNERS_MAX 100

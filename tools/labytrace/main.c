@@ -41,10 +41,10 @@
 /*
  * Plain text prints the first few events of an interval with their stacks
  * and counts the rest, so a storm of failures cannot bury the report;
- * --json has every one.
+ * --json has every record, and every stack.
  */
 #define PLAIN_EVENTS 5
-#define PLAIN_STACKS 5		/* failure stacks per interval, plain text */
+#define PLAIN_STACKS 5		/* failure and violation stacks per interval, plain text */
 #define TTY_STACKS 3		/* and in the live view */
 
 struct app {
@@ -233,9 +233,10 @@ static void report_json(struct app *a, const struct lt_snapshot *d,
 
 	if (a->plan.run[PLAN_LATENCY])
 		json_latency(stdout, &a->oc, d, ri);
-	if (d->nr_fail_stacks || a->nr_held)
+	if (d->nr_fail_stacks || d->nr_viol_stacks || a->nr_held)
 		want_ksyms(a);
 	json_fail_stacks(stdout, &a->oc, d, ri);
+	json_viol_stacks(stdout, &a->oc, d, ri);
 	for (i = 0; i < a->nr_held; i++) {
 		depth = tracer_stack(&a->tracer, a->held[i].h.stack, ip);
 		json_held(stdout, &a->oc, &a->held[i], ip, depth);
@@ -264,9 +265,10 @@ static void report_tty(struct app *a, const struct lt_snapshot *d,
 	for (i = 0; i < nr_notes; i++)
 		view_wrap(f, "note: ", "      ", notes[i], 79);
 	view_report(f, &a->oc, d, a->held, a->nr_held, VIEW_MAX_ROWS);
-	if (d->nr_fail_stacks)
+	if (d->nr_fail_stacks || d->nr_viol_stacks)
 		want_ksyms(a);
 	view_fail_stacks(f, &a->oc, d, TTY_STACKS, false);
+	view_viol_stacks(f, &a->oc, d, TTY_STACKS, false);
 	n = a->nr_recent < RECENT ? a->nr_recent : RECENT;
 	if (n) {
 		fprintf(f, "RECENT EVENTS\n");
@@ -287,15 +289,16 @@ static void report_plain(struct app *a, const struct lt_snapshot *d,
 
 	fmt_time(&a->oc, d->ts_ns, t, sizeof(t));
 	if (a->plain_more[0] || a->plain_more[1])
-		printf("(%u more failures and %u more violations not shown; --json has all)\n",
+		printf("(%u more failure and %u more violation records not shown; --json has them)\n",
 		       a->plain_more[1], a->plain_more[0]);
 	a->plain_shown = 0;
 	a->plain_more[0] = a->plain_more[1] = 0;
 	printf("--- %s (%.3f s)\n", t, ri->seconds);
 	view_report(stdout, &a->oc, d, a->held, a->nr_held, 0);
-	if (d->nr_fail_stacks)
+	if (d->nr_fail_stacks || d->nr_viol_stacks)
 		want_ksyms(a);
 	view_fail_stacks(stdout, &a->oc, d, PLAIN_STACKS, false);
+	view_viol_stacks(stdout, &a->oc, d, PLAIN_STACKS, false);
 	fflush(stdout);
 }
 
@@ -393,13 +396,14 @@ static void final_summary(struct app *a, const struct lt_snapshot *cum)
 	if (a->opts.json) {
 		if (a->plan.run[PLAN_LATENCY])
 			json_latency(stdout, &a->oc, cum, &ri);
-		if (cum->nr_fail_stacks)
+		if (cum->nr_fail_stacks || cum->nr_viol_stacks)
 			want_ksyms(a);
 		json_fail_stacks(stdout, &a->oc, cum, &ri);
+		json_viol_stacks(stdout, &a->oc, cum, &ri);
 		json_owners(stdout, &a->oc, cum, &ri);
 		json_summary(stdout, &a->oc, cum, &ri);
 	} else {
-		if (cum->nr_fail_stacks)
+		if (cum->nr_fail_stacks || cum->nr_viol_stacks)
 			want_ksyms(a);
 		view_final(stdout, &a->oc, cum, &ri);
 	}

@@ -211,34 +211,51 @@ static void owners(struct expo *e, const struct lt_snapshot *s)
 	}
 }
 
+struct reason {
+	const char *reason;
+	int stat;
+};
+
+static void by_reason(struct expo *e, const struct lt_snapshot *s,
+		      const struct reason *r, unsigned int n)
+{
+	struct expo_labels l;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		l.n = 0;
+		expo_label(&l, "reason", r[i].reason);
+		expo_value(e, &l, s->stats[r[i].stat]);
+	}
+}
+
+/* The reasons of the NDJSON "lost" and "dropped" objects, and no other. */
 static void lost(struct expo *e, const struct lt_snapshot *s)
 {
-	static const struct {
-		const char *reason;
-		int stat;
-	} reasons[] = {
-		{ "ringbuf_full_failure", LT_STAT_RB_FULL_FAILURE },
-		{ "ringbuf_full_violation", LT_STAT_RB_FULL_VIOLATION },
+	static const struct reason lost_reasons[] = {
 		{ "latency_unmatched", LT_STAT_LAT_UNMATCHED },
 		{ "latency_table_full", LT_STAT_LAT_START_FULL },
 		{ "acquire_untracked", LT_STAT_ACQUIRE_UNTRACKED },
 		{ "stack_unrecorded", LT_STAT_STACK_UNRECORDED },
 		{ "failure_unaggregated", LT_STAT_FAIL_UNAGGREGATED },
+		{ "violation_unaggregated", LT_STAT_VIOL_UNAGGREGATED },
 		{ "owner_untracked", LT_STAT_OWNER_UNTRACKED },
+	}, dropped_reasons[] = {
+		{ "ringbuf_full_failure", LT_STAT_RB_FULL_FAILURE },
+		{ "ringbuf_full_violation", LT_STAT_RB_FULL_VIOLATION },
 	};
-	struct expo_labels l;
-	unsigned int i;
+	struct expo_labels l = {};
 
 	expo_family(e, "labytrace_lost_events", EXPO_COUNTER, NULL,
-		    "Events or data labytrace could not record, by reason.");
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
-		l.n = 0;
-		expo_label(&l, "reason", reasons[i].reason);
-		expo_value(e, &l, s->stats[reasons[i].stat]);
-	}
-	l.n = 0;
+		    "Events labytrace could not count, or not count by stack, by reason.");
+	by_reason(e, s, lost_reasons, sizeof(lost_reasons) / sizeof(lost_reasons[0]));
 	expo_label(&l, "reason", "bpf_recursion_misses");
 	expo_value(e, &l, s->bpf_misses);
+	expo_family(e, "labytrace_dropped_records", EXPO_COUNTER, NULL,
+		    "Failure and violation records the ring buffer had no room for; "
+		    "their events are counted.");
+	by_reason(e, s, dropped_reasons,
+		  sizeof(dropped_reasons) / sizeof(dropped_reasons[0]));
 }
 
 int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,

@@ -31,12 +31,12 @@
  * Series (sample lines) in the worst case, every key seen: 288 latency
  * histograms and 5 hold-time ones of 17 series each (14 buckets, +Inf,
  * _sum, _count), 576 allocation and 576 failure counters, 12 violation
- * counters, 3 exclusive counters, 2 gauges, 9 loss reasons, and 33 owners
- * of 29 series each: 7,096 in all.
+ * counters, 3 exclusive counters, 2 gauges, 8 reasons of loss and 2 of
+ * dropped records, and 33 owners of 29 series each: 7,117 in all.
  */
 #define METRICS_HIST_SERIES	(METRICS_NR_LES + 3)
 #define METRICS_MAX_SERIES	((LT_NR_KEYS + LT_NR_OWNER_CTX) * METRICS_HIST_SERIES + \
-				 2 * LT_NR_COUNTS + 2 * LT_NR_KINDS + 3 + 2 + 9 + \
+				 2 * LT_NR_COUNTS + 2 * LT_NR_KINDS + 3 + 2 + 8 + 2 + \
 				 (METRICS_MAX_OWNERS + 1) * METRICS_OWNER_SERIES)
 
 /* Every family the run has (c->have_*); 0, or -EIO. */

@@ -86,6 +86,7 @@ enum {
 	OPT_HELD_TOP,
 	OPT_HELD_MAX,
 	OPT_FAILURE_RECORDS,
+	OPT_VIOLATION_RECORDS,
 	OPT_LAT_SOURCE,
 	OPT_USAGE,
 };
@@ -134,6 +135,10 @@ static const struct argp_option argp_opts[] = {
 	{ "held-max", OPT_HELD_MAX, "N", 0,
 	  "Track up to N exclusive pages at once (default 524288: 60 MiB of "
 	  "kernel memory, about 120 bytes a page, taken at start)", 3 },
+	{ "violation-records", OPT_VIOLATION_RECORDS, "N", 0,
+	  "Write a record (with its stacks) for the first N violations of each "
+	  "interval (default 100); all are counted, by owner, actor and stacks, "
+	  "in the kernel", 3 },
 	{ NULL, 0, NULL, 0, "Heatmap (the filters above select what is drawn):", 4 },
 	{ "metric", OPT_METRIC, "WHAT", 0,
 	  "latency (default), hold (time pages were owned), allocs or failures "
@@ -165,6 +170,7 @@ void options_init(struct options *o)
 	o->held_top = 10;
 	o->held_max = LT_HELD_DEFAULT;
 	o->failure_records = LT_FAIL_RECORDS;
+	o->violation_records = LT_VIOL_RECORDS;
 }
 
 int parse_duration(const char *s, unsigned long long unit_ns,
@@ -417,10 +423,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->held_max = v;
 		break;
 	case OPT_FAILURE_RECORDS:
+	case OPT_VIOLATION_RECORDS:
 		if (parse_uint(arg, 1000000, false, &v))
 			return bad(state, "bad value for %s: '%s' (a count, 0 to 1000000)",
-				   "--failure-records", arg);
-		o->failure_records = v;
+				   key == OPT_FAILURE_RECORDS ? "--failure-records" :
+				   "--violation-records", arg);
+		if (key == OPT_FAILURE_RECORDS)
+			o->failure_records = v;
+		else
+			o->violation_records = v;
 		break;
 	case OPT_LAT_SOURCE:
 		w = word_index(arg, lat_source_words,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Snapshots, deltas and names shared by all output formats. */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,55 +33,129 @@ static int cmp_fail_stack(const void *a, const void *b)
 			    &((const struct fail_stack *)b)->k);
 }
 
+/* Keys without padding: any total order will do. */
+static int cmp_viol_stack(const void *a, const void *b)
+{
+	return memcmp(&((const struct viol_stack *)a)->k,
+		      &((const struct viol_stack *)b)->k, sizeof(struct lt_viol_key));
+}
+
+/* A table of counts by key: failures or violations by stack. */
+struct counted {
+	size_t size;			/* of an entry */
+	size_t count_off;		/* of its count, an unsigned long long */
+	int (*cmp)(const void *, const void *);	/* by key */
+};
+
+static const struct counted fail_table = {
+	sizeof(struct fail_stack), offsetof(struct fail_stack, count),
+	cmp_fail_stack,
+};
+
+static const struct counted viol_table = {
+	sizeof(struct viol_stack), offsetof(struct viol_stack, v.count),
+	cmp_viol_stack,
+};
+
+static const void *entry_at(const struct counted *t, const void *v,
+			    unsigned int i)
+{
+	return (const char *)v + i * t->size;
+}
+
+static unsigned long long count_of(const struct counted *t, const void *e)
+{
+	return *(const unsigned long long *)((const char *)e + t->count_off);
+}
+
+/*
+ * The entries of @cur that grew since @prev (both sorted by key), by how
+ * much, into @out; returns how many.
+ */
+static unsigned int counted_delta(const struct counted *t, const void *cur,
+				  unsigned int ncur, const void *prev,
+				  unsigned int nprev, void *out)
+{
+	unsigned int i, j = 0, n = 0;
+	unsigned long long before;
+	const void *e;
+	char *o;
+	int c = 1;
+
+	for (i = 0; i < ncur; i++) {
+		e = entry_at(t, cur, i);
+		while (j < nprev && (c = t->cmp(entry_at(t, prev, j), e)) < 0)
+			j++;
+		before = j < nprev && !c ? count_of(t, entry_at(t, prev, j)) : 0;
+		if (count_of(t, e) <= before)
+			continue;
+		o = (char *)out + n++ * t->size;
+		memcpy(o, e, t->size);
+		*(unsigned long long *)(o + t->count_off) = count_of(t, e) - before;
+	}
+	return n;
+}
+
+struct top_arg {
+	const struct counted *t;
+	const void *v;
+};
+
+static int cmp_top(const void *a, const void *b, void *arg)
+{
+	const struct top_arg *ta = arg;
+	const void *x = entry_at(ta->t, ta->v, *(const unsigned int *)a);
+	const void *y = entry_at(ta->t, ta->v, *(const unsigned int *)b);
+
+	if (count_of(ta->t, x) != count_of(ta->t, y))
+		return count_of(ta->t, x) > count_of(ta->t, y) ? -1 : 1;
+	return ta->t->cmp(x, y);
+}
+
+/* Indexes of the @n entries of @v, most counted first. */
+static unsigned int counted_top(const struct counted *t, const void *v,
+				unsigned int n, unsigned int *idx)
+{
+	struct top_arg arg = { t, v };
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_top, &arg);
+	return n;
+}
+
 void fail_stacks_sort(struct fail_stack *v, size_t n)
 {
 	if (n > 1)
 		qsort(v, n, sizeof(*v), cmp_fail_stack);
 }
 
-/* The stacks that grew from @prev to @cur (both sorted), by how much. */
-static void fail_stacks_delta(const struct lt_snapshot *cur,
-			      const struct lt_snapshot *prev,
-			      struct lt_snapshot *out)
-{
-	unsigned int i, j = 0, n = 0;
-	unsigned long long before;
-	int c = 1;
-
-	for (i = 0; i < cur->nr_fail_stacks; i++) {
-		const struct fail_stack *fs = &cur->fail_stacks[i];
-
-		while (j < prev->nr_fail_stacks &&
-		       (c = cmp_fail_key(&prev->fail_stacks[j].k, &fs->k)) < 0)
-			j++;
-		before = j < prev->nr_fail_stacks && !c ? prev->fail_stacks[j].count : 0;
-		if (fs->count > before) {
-			out->fail_stacks[n] = *fs;
-			out->fail_stacks[n++].count = fs->count - before;
-		}
-	}
-	out->nr_fail_stacks = n;
-}
-
-static int cmp_top(const void *a, const void *b, void *arg)
-{
-	const struct lt_snapshot *s = arg;
-	const struct fail_stack *x = &s->fail_stacks[*(const unsigned int *)a];
-	const struct fail_stack *y = &s->fail_stacks[*(const unsigned int *)b];
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return cmp_fail_key(&x->k, &y->k);
-}
-
 unsigned int fail_stacks_top(const struct lt_snapshot *s, unsigned int *idx)
 {
-	unsigned int i;
+	return counted_top(&fail_table, s->fail_stacks, s->nr_fail_stacks, idx);
+}
 
-	for (i = 0; i < s->nr_fail_stacks; i++)
-		idx[i] = i;
-	qsort_r(idx, s->nr_fail_stacks, sizeof(*idx), cmp_top, (void *)s);
-	return s->nr_fail_stacks;
+void viol_stacks_sort(struct viol_stack *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_viol_stack);
+}
+
+unsigned int viol_stacks_top(const struct lt_snapshot *s, unsigned int *idx)
+{
+	return counted_top(&viol_table, s->viol_stacks, s->nr_viol_stacks, idx);
+}
+
+int event_stack_depth(const struct lt_event *e)
+{
+	int n = e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0;
+
+	if (n > LT_MAX_STACK)
+		n = LT_MAX_STACK;
+	while (n && !e->stack[n - 1])
+		n--;
+	return n;
 }
 
 void snapshot_delta(const struct lt_snapshot *cur,
@@ -107,7 +182,12 @@ void snapshot_delta(const struct lt_snapshot *cur,
 		out->stats[i] = sub(cur->stats[i], prev->stats[i]);
 	out->bpf_misses = sub(cur->bpf_misses, prev->bpf_misses);
 	out->bpf_misses_copies = sub(cur->bpf_misses_copies, prev->bpf_misses_copies);
-	fail_stacks_delta(cur, prev, out);
+	out->nr_fail_stacks = counted_delta(&fail_table, cur->fail_stacks,
+					    cur->nr_fail_stacks, prev->fail_stacks,
+					    prev->nr_fail_stacks, out->fail_stacks);
+	out->nr_viol_stacks = counted_delta(&viol_table, cur->viol_stacks,
+					    cur->nr_viol_stacks, prev->viol_stacks,
+					    prev->nr_viol_stacks, out->viol_stacks);
 	out->held_now = cur->held_now;
 	out->held_over = cur->held_over;
 	out->held_ts_ns = cur->held_ts_ns;
@@ -142,16 +222,25 @@ unsigned long long snapshot_fails_nowarn(const struct lt_snapshot *s)
 	return count_sum(s, true, 1, 2);
 }
 
+/*
+ * Not the copies' recursion misses: each is an event another copy counted
+ * (copy_first() in labytrace.bpf.c).
+ */
 unsigned long long snapshot_lost(const struct lt_snapshot *s)
 {
-	return s->stats[LT_STAT_RB_FULL_FAILURE] +
-	       s->stats[LT_STAT_RB_FULL_VIOLATION] +
-	       s->stats[LT_STAT_LAT_UNMATCHED] +
+	return s->stats[LT_STAT_LAT_UNMATCHED] +
 	       s->stats[LT_STAT_LAT_START_FULL] +
 	       s->stats[LT_STAT_ACQUIRE_UNTRACKED] +
 	       s->stats[LT_STAT_STACK_UNRECORDED] +
 	       s->stats[LT_STAT_FAIL_UNAGGREGATED] +
+	       s->stats[LT_STAT_VIOL_UNAGGREGATED] +
 	       s->stats[LT_STAT_OWNER_UNTRACKED] + s->bpf_misses;
+}
+
+unsigned long long snapshot_dropped(const struct lt_snapshot *s)
+{
+	return s->stats[LT_STAT_RB_FULL_FAILURE] +
+	       s->stats[LT_STAT_RB_FULL_VIOLATION];
 }
 
 static unsigned int fail_row_key(const struct fail_row *r)

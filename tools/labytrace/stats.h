@@ -22,6 +22,12 @@ struct fail_stack {
 	unsigned long long count;
 };
 
+/* Violations of one kind, owner, actor and pair of stacks. */
+struct viol_stack {
+	struct lt_viol_key k;
+	struct lt_viol_val v;
+};
+
 struct lt_snapshot {
 	unsigned long long ts_ns;		/* CLOCK_MONOTONIC */
 	struct lt_count counts[LT_NR_COUNTS];	/* by lt_count_key() */
@@ -38,6 +44,9 @@ struct lt_snapshot {
 	/* sorted by key (fail_stacks_sort()); in a delta, only those that grew */
 	struct fail_stack fail_stacks[LT_MAX_FAIL_KEYS];
 	unsigned int nr_fail_stacks;
+	/* the same for violations (viol_stacks_sort()) */
+	struct viol_stack viol_stacks[LT_MAX_VIOL_KEYS];
+	unsigned int nr_viol_stacks;
 	/* gauges, not deltas */
 	unsigned long long held_now;
 	unsigned long long held_over;
@@ -94,8 +103,16 @@ unsigned long long snapshot_allocs(const struct lt_snapshot *s);
 unsigned long long snapshot_fails(const struct lt_snapshot *s);
 /* Failures with __GFP_NOWARN: expected by their callers. */
 unsigned long long snapshot_fails_nowarn(const struct lt_snapshot *s);
-/* Records lost, for any reason; 0 means every event was reported. */
+/*
+ * Events lost, or their place in an aggregate, for any reason; 0 means
+ * every event was counted, and counted by its stack.
+ */
 unsigned long long snapshot_lost(const struct lt_snapshot *s);
+/*
+ * Records the ring buffer had no room for: detail only, since their events
+ * are counted, by stack too.
+ */
+unsigned long long snapshot_dropped(const struct lt_snapshot *s);
 /* The rows with allocations, most failures first; at most @max. */
 int snapshot_fail_rows(const struct lt_snapshot *s, struct fail_row *out,
 		       int max);
@@ -106,6 +123,10 @@ void held_sort(struct held_page *v, size_t n);
 void fail_stacks_sort(struct fail_stack *v, size_t n);
 /* Indexes of @s's failure stacks, most failures first; returns how many. */
 unsigned int fail_stacks_top(const struct lt_snapshot *s, unsigned int *idx);
+void viol_stacks_sort(struct viol_stack *v, size_t n);
+unsigned int viol_stacks_top(const struct lt_snapshot *s, unsigned int *idx);
+/* Frames in an event's stack, those after the last one left out. */
+int event_stack_depth(const struct lt_event *e);
 
 /* An allocation's context, or an owner's kind ("object"). */
 const char *ctx_name(const struct out_ctx *c, unsigned int ctx);

@@ -176,6 +176,7 @@ static void shrink_maps(struct labytrace_bpf *skel, const struct plan *p)
 		bpf_map__set_max_entries(skel->maps.violations, 1);
 		bpf_map__set_max_entries(skel->maps.held, 1);
 		bpf_map__set_max_entries(skel->maps.owners, 1);
+		bpf_map__set_max_entries(skel->maps.viol_stacks, 1);
 	}
 	if (!p->run[PLAN_VIOLATIONS] && !p->run[PLAN_FAILURES]) {
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
@@ -220,6 +221,7 @@ int tracer_start(struct tracer *t, const struct options *o,
 	if (p->run[PLAN_VIOLATIONS])
 		bpf_map__set_max_entries(t->skel->maps.held, o->held_max);
 	t->skel->data->fail_budget = o->failure_records;
+	t->skel->data->viol_budget = o->violation_records;
 	err = choose_programs(t, p, f);
 	if (err == -ENOENT) {
 		snprintf(why, len, "the BPF object lacks a program this plan needs");
@@ -401,32 +403,65 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * Every entry of the hash table @map, @max at most, into @keys and @vals,
+ * arrays of its keys and values; *@n says how many.  0 or -errno.
+ */
+static int read_table(struct bpf_map *map, void *keys, void *vals, __u32 max,
+		      __u32 *n)
+{
+	size_t ksize = bpf_map__key_size(map), vsize = bpf_map__value_size(map);
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u64 batch, *in = NULL;	/* a bucket, for a hash table */
+	__u32 count;
+	int err;
+
+	*n = 0;
+	do {
+		count = max - *n;
+		if (!count)
+			break;
+		err = bpf_map_lookup_batch(bpf_map__fd(map), in, &batch,
+					   (char *)keys + *n * ksize,
+					   (char *)vals + *n * vsize, &count, &opts);
+		if (err && errno != ENOENT)
+			return -errno;
+		*n += count;
+		in = &batch;
+	} while (!err);
+	return 0;
+}
+
 /* The whole fail_stacks table, sorted, into @s. */
 static int read_fail_stacks(struct tracer *t, struct lt_snapshot *s)
 {
 	static struct lt_fail_key keys[LT_MAX_FAIL_KEYS];
 	static __u64 vals[LT_MAX_FAIL_KEYS];
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	int fd = bpf_map__fd(t->skel->maps.fail_stacks), err;
-	struct lt_fail_key batch, *in = NULL;
-	__u32 i, count, n = 0;
+	__u32 i, n;
+	int err;
 
-	do {
-		count = LT_MAX_FAIL_KEYS - n;
-		if (!count)
-			break;
-		err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, &opts);
-		if (err && errno != ENOENT)
-			return -errno;
-		for (i = 0; i < count; i++) {
-			s->fail_stacks[n].k = keys[i];
-			s->fail_stacks[n++].count = vals[i];
-		}
-		in = &batch;
-	} while (!err);
+	err = read_table(t->skel->maps.fail_stacks, keys, vals, LT_MAX_FAIL_KEYS, &n);
+	for (i = 0; i < n; i++)
+		s->fail_stacks[i] = (struct fail_stack){ keys[i], vals[i] };
 	s->nr_fail_stacks = n;
 	fail_stacks_sort(s->fail_stacks, n);
-	return 0;
+	return err;
+}
+
+/* The whole viol_stacks table, sorted, into @s. */
+static int read_viol_stacks(struct tracer *t, struct lt_snapshot *s)
+{
+	static struct lt_viol_key keys[LT_MAX_VIOL_KEYS];
+	static struct lt_viol_val vals[LT_MAX_VIOL_KEYS];
+	__u32 i, n;
+	int err;
+
+	err = read_table(t->skel->maps.viol_stacks, keys, vals, LT_MAX_VIOL_KEYS, &n);
+	for (i = 0; i < n; i++)
+		s->viol_stacks[i] = (struct viol_stack){ keys[i], vals[i] };
+	s->nr_viol_stacks = n;
+	viol_stacks_sort(s->viol_stacks, n);
+	return err;
 }
 
 #define OWNERS_BATCH 1024
@@ -496,6 +531,8 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 	read_misses(t, s);
 	if (!err && p->run[PLAN_FAILURES])
 		err = read_fail_stacks(t, s);
+	if (!err && p->run[PLAN_VIOLATIONS])
+		err = read_viol_stacks(t, s);
 	if (!err && p->run[PLAN_VIOLATIONS]) {
 		err = read_owners(t);
 		s->owners = t->owners;
@@ -506,6 +543,7 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 void tracer_new_interval(struct tracer *t)
 {
 	t->skel->data->fail_budget = t->opts->failure_records;
+	t->skel->data->viol_budget = t->opts->violation_records;
 }
 
 /* The filters of the options, on a held page (the kernel tracks them all). */

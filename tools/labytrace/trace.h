@@ -52,7 +52,10 @@ int tracer_start(struct tracer *t, const struct options *o,
 /* Learn struct page * -> pfn; 0 or -errno. */
 int tracer_calibrate_pfn(struct tracer *t);
 int tracer_read(struct tracer *t, struct lt_snapshot *s);
-/* A new interval: --failure-records more failure records may be written. */
+/*
+ * A new interval: --failure-records more failure records, and
+ * --violation-records more violation records, may be written.
+ */
 void tracer_new_interval(struct tracer *t);
 /*
  * The exclusive pages owned now: counts into @s (held_now, held_over, and

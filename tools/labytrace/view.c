@@ -55,8 +55,7 @@ void view_failure(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		t, e->cpu, ctx_name(c, e->ctx), e->pid, e->tid, comm, e->order,
 		gfp_is_nowarn(c->gfp, e->gfp) ? "expected (NOWARN)" : "warned",
 		gfp, lat);
-	print_stack(f, c, e->stack,
-		    e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0);
+	print_stack(f, c, e->stack, event_stack_depth(e));
 }
 
 /*
@@ -125,8 +124,7 @@ void view_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		e->order, e->cpu);
 	fprintf(f, "    owner %s, actor %s\n", owner, actor);
 	fprintf(f, "    actor stack:\n");
-	print_stack(f, c, e->stack,
-		    e->stack_sz > 0 ? e->stack_sz / (int)sizeof(e->stack[0]) : 0);
+	print_stack(f, c, e->stack, event_stack_depth(e));
 	if (owner_stack && owner_depth > 0) {
 		fprintf(f, "    owner's allocation stack:\n");
 		print_stack(f, c, owner_stack, owner_depth);
@@ -301,22 +299,30 @@ static void owners_lines(FILE *f, const struct lt_snapshot *d, int max_rows)
 	}
 }
 
+/*
+ * Events lost, and records dropped: a record the ring buffer had no room
+ * for is detail lost, not an event, which the counts by stack still have.
+ */
 static void lost_line(FILE *f, const struct lt_snapshot *d)
 {
 	fprintf(f, "LOST    %llu\n", snapshot_lost(d));
 	if (snapshot_lost(d))
-		fprintf(f, "        ring buffer full %llu, bpf recursion %llu,\n"
-			   "        latency unmatched %llu, latency table full %llu,\n"
-			   "        acquires untracked %llu, stacks unrecorded %llu,\n"
-			   "        failures unaggregated %llu, owners untracked %llu\n",
-			d->stats[LT_STAT_RB_FULL_FAILURE] +
-			d->stats[LT_STAT_RB_FULL_VIOLATION], d->bpf_misses,
-			d->stats[LT_STAT_LAT_UNMATCHED],
+		fprintf(f, "        bpf recursion %llu, latency unmatched %llu,\n"
+			   "        latency table full %llu, acquires untracked %llu,\n"
+			   "        stacks unrecorded %llu, failures unaggregated %llu,\n"
+			   "        violations unaggregated %llu, owners untracked %llu\n",
+			d->bpf_misses, d->stats[LT_STAT_LAT_UNMATCHED],
 			d->stats[LT_STAT_LAT_START_FULL],
 			d->stats[LT_STAT_ACQUIRE_UNTRACKED],
 			d->stats[LT_STAT_STACK_UNRECORDED],
 			d->stats[LT_STAT_FAIL_UNAGGREGATED],
+			d->stats[LT_STAT_VIOL_UNAGGREGATED],
 			d->stats[LT_STAT_OWNER_UNTRACKED]);
+	if (snapshot_dropped(d))
+		fprintf(f, "DROPPED %llu records: the ring buffer was full (failures %llu,\n"
+			   "        violations %llu); their events are counted, by stack too\n",
+			snapshot_dropped(d), d->stats[LT_STAT_RB_FULL_FAILURE],
+			d->stats[LT_STAT_RB_FULL_VIOLATION]);
 }
 
 void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
@@ -333,16 +339,41 @@ void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	lost_line(f, d);
 }
 
+/*
+ * A stack kept in the kernel, by key: whole, or the first frames that fit
+ * on one line, innermost first.  Returns its depth, 0 if it is unknown.
+ */
+static int kept_stack(FILE *f, const struct out_ctx *c, unsigned long long key,
+		      bool full)
+{
+	unsigned long long ip[LT_MAX_STACK];
+	int depth = c->stack ? c->stack(c->stack_arg, key, ip) : 0, j;
+	char line[512], frame[160];
+	size_t pos;
+
+	if (full) {
+		print_stack(f, c, ip, depth);
+		return depth;
+	}
+	j = ksyms_skip_tracing(c->ksyms, ip, depth);
+	for (pos = 0, line[0] = '\0'; j < depth; j++) {
+		ksyms_format(c->ksyms, ip[j], frame, sizeof(frame));
+		if (pos && pos + 3 + strlen(frame) > 66)
+			break;
+		pos += snprintf(line + pos, sizeof(line) - pos, "%s%s",
+				pos ? " < " : "", frame);
+	}
+	fprintf(f, "             %.66s\n", line);
+	return depth;
+}
+
 void view_fail_stacks(FILE *f, const struct out_ctx *c,
 		      const struct lt_snapshot *d, unsigned int max, bool full)
 {
 	static unsigned int idx[LT_MAX_FAIL_KEYS];
-	unsigned long long ip[LT_MAX_STACK];
 	unsigned int i, n = fail_stacks_top(d, idx);
-	char gfp[256], line[512], frame[160], o[8];
+	char gfp[256], line[512], o[8];
 	const struct fail_stack *fs;
-	size_t pos;
-	int depth, j;
 
 	if (!n)
 		return;
@@ -355,21 +386,43 @@ void view_fail_stacks(FILE *f, const struct out_ctx *c,
 			 ctx_name(c, fs->k.ctx),
 			 gfp_is_nowarn(c->gfp, fs->k.gfp) ? "expected" : "warned", gfp);
 		fprintf(f, "  %.77s\n", line);
-		depth = c->stack ? c->stack(c->stack_arg, fs->k.stack, ip) : 0;
-		j = ksyms_skip_tracing(c->ksyms, ip, depth);
-		if (full) {
-			print_stack(f, c, ip, depth);
+		kept_stack(f, c, fs->k.stack, full);
+	}
+	if (i < n)
+		fprintf(f, "  ... %u more\n", n - i);
+}
+
+void view_viol_stacks(FILE *f, const struct out_ctx *c,
+		      const struct lt_snapshot *d, unsigned int max, bool full)
+{
+	static unsigned int idx[LT_MAX_VIOL_KEYS];
+	unsigned int i, n = viol_stacks_top(d, idx);
+	char owner[64], actor[64], line[256];
+	const struct viol_stack *vs;
+
+	if (!n)
+		return;
+	fprintf(f, "VIOLATION STACKS%s\n", full ? "" : " (most first)");
+	for (i = 0; i < n && (!max || i < max); i++) {
+		vs = &d->viol_stacks[idx[i]];
+		party(owner, sizeof(owner), vs->k.owner_ctx, vs->k.owner,
+		      owner_name_of(d, vs->k.owner_ctx, vs->k.owner));
+		party(actor, sizeof(actor), vs->k.actor_ctx, vs->k.actor,
+		      vs->k.actor_ctx == LT_TASK ? vs->v.actor_comm :
+		      owner_name_of(d, vs->k.actor_ctx, vs->k.actor));
+		snprintf(line, sizeof(line), "%10llu %s%s o%u owner %s by %s",
+			 vs->v.count, kind_name(vs->k.kind),
+			 vs->k.denied ? "(denied)" : "", vs->k.order, owner, actor);
+		fprintf(f, "  %.77s\n", line);
+		if (!full) {
+			kept_stack(f, c, vs->k.actor_stack, false);
 			continue;
 		}
-		/* The first frames that fit on one line, innermost first. */
-		for (pos = 0, line[0] = '\0'; j < depth; j++) {
-			ksyms_format(c->ksyms, ip[j], frame, sizeof(frame));
-			if (pos && pos + 3 + strlen(frame) > 66)
-				break;
-			pos += snprintf(line + pos, sizeof(line) - pos, "%s%s",
-					pos ? " < " : "", frame);
-		}
-		fprintf(f, "             %.66s\n", line);
+		fprintf(f, "    actor stack:\n");
+		kept_stack(f, c, vs->k.actor_stack, true);
+		fprintf(f, "    owner's allocation stack:%s\n",
+			vs->k.owner_stack ? "" : " unknown");
+		kept_stack(f, c, vs->k.owner_stack, true);
 	}
 	if (i < n)
 		fprintf(f, "  ... %u more\n", n - i);
@@ -398,6 +451,8 @@ void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
 	view_report(f, c, cum, NULL, 0, 0);
 	if (c->have_failures)
 		view_fail_stacks(f, c, cum, 0, true);
+	if (c->have_violations)
+		view_viol_stacks(f, c, cum, 0, true);
 	if (c->have_latency) {
 		for (key = 0; key < LT_NR_KEYS; key++) {
 			if (!hist_count(&cum->latency[key]))

@@ -31,6 +31,12 @@ void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
  */
 void view_fail_stacks(FILE *f, const struct out_ctx *c,
 		      const struct lt_snapshot *d, unsigned int max, bool full);
+/*
+ * Violations by kind, owner, actor and stacks, most first, as
+ * view_fail_stacks(); @full adds the owner's allocation stack.
+ */
+void view_viol_stacks(FILE *f, const struct out_ctx *c,
+		      const struct lt_snapshot *d, unsigned int max, bool full);
 void view_final(FILE *f, const struct out_ctx *c, const struct lt_snapshot *cum,
 		const struct run_info *ri);
 /* @text folded at spaces to @width columns, continuation lines indented. */

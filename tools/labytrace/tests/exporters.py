@@ -97,9 +97,11 @@ def expected(final):
     for row in final.get("classes", []):
         want[("labytrace_page_allocs_total", labels_of(row))] = row["allocs"]
         want[("labytrace_page_alloc_failures_total", labels_of(row))] = row["failures"]
-    for reason, v in final["lost"].items():
-        if reason != "total":
-            want[("labytrace_lost_events_total", frozenset({("reason", reason)}))] = v
+    for obj, fam in (("lost", "labytrace_lost_events_total"),
+                     ("dropped", "labytrace_dropped_records_total")):
+        for reason, v in final[obj].items():
+            if reason != "total":
+                want[(fam, frozenset({("reason", reason)}))] = v
     return want
 
 
@@ -111,7 +113,8 @@ def compare(want, got, where):
             problem(f"{where}: {key[0]}{dict(key[1])} = {got[key]:g}, labytrace said {v}")
     for key in got:
         if key[0] in ("labytrace_page_allocs_total", "labytrace_page_alloc_failures_total",
-                      "labytrace_lost_events_total") and key not in want:
+                      "labytrace_lost_events_total",
+                      "labytrace_dropped_records_total") and key not in want:
             problem(f"{where}: {key[0]}{dict(key[1])} that labytrace's summary does not have")
 
 
@@ -119,7 +122,7 @@ def node_final(ndjson, scrape):
     final = summary(ndjson)
     types, helps, got = exposition(open(scrape).read())
     for fam in ("labytrace_page_allocs_total", "labytrace_page_alloc_failures_total",
-                "labytrace_lost_events_total"):
+                "labytrace_lost_events_total", "labytrace_dropped_records_total"):
         if types.get(fam) != "counter":
             problem(f"node_exporter types {fam} as {types.get(fam)}, not counter")
         if helps.get(fam, "").startswith("Metric read from"):
@@ -203,7 +206,8 @@ def prom_om(url):
     meta = api(url, "/api/v1/metadata")
     for fam, typ in (("labytrace_page_allocs", "counter"),
                      ("labytrace_page_alloc_failures", "counter"),
-                     ("labytrace_lost_events", "counter")):
+                     ("labytrace_lost_events", "counter"),
+                     ("labytrace_dropped_records", "counter")):
         got = [m["type"] for m in meta.get(fam, [])]
         if got != [typ]:
             problem(f"metadata for {fam}: {got} (classic text would name it {fam}_total)")

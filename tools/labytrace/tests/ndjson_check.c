@@ -5,7 +5,8 @@
  * last line is the one final summary; the interval summaries sum to it;
  * failure records plus ring buffer drops plus the failures past
  * --failure-records equal the failures counted; and the failures counted by
- * stack, in the intervals and at the end, equal them too.
+ * stack, in the intervals and at the end, equal them too.  The same for
+ * violations, when they were traced.
  * Prints what host-check.sh asserts on, "ok" last; exits 1 on any error.
  */
 #include <stdbool.h>
@@ -15,8 +16,8 @@
 #include <json-c/json.h>
 
 static const char *const types[] = {
-	"latency", "failure", "failure_stack", "violation", "held", "lost",
-	"summary",
+	"latency", "failure", "failure_stack", "violation", "violation_stack",
+	"held", "owner", "lost", "summary",
 };
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))
 
@@ -36,6 +37,30 @@ static long long num(json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+/* The sum of the "count" of each member of @o's object @key. */
+static long long sum_counts(json_object *o, const char *key)
+{
+	json_object *v, *n;
+	long long sum = 0;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return -1;
+	json_object_object_foreach(v, k, kind) {
+		(void)k;
+		if (json_object_object_get_ex(kind, "count", &n))
+			sum += json_object_get_int64(n);
+	}
+	return sum;
+}
+
+/* "dropped" or "lost" of the final summary: its @key, -1 if missing. */
+static long long final_num(json_object *final, const char *obj, const char *key)
+{
+	json_object *o;
+
+	return json_object_object_get_ex(final, obj, &o) ? num(o, key) : -1;
+}
+
 static void print_strings(json_object *final, const char *key)
 {
 	json_object *o;
@@ -50,6 +75,8 @@ int main(int argc, char **argv)
 {
 	long long allocs = 0, fails = 0, records = 0, drops = 0, unrecorded = 0;
 	long long by_stack = 0, by_stack_final = 0, unaggregated = 0;
+	long long viol_records = 0, viol_by_stack = 0, viol_by_stack_final = 0;
+	long long viols;
 	int counts[NR_TYPES] = {}, line = 0, finals = 0;
 	json_tokener *tok = json_tokener_new();
 	json_object *o, *t, *final = NULL, *lost;
@@ -93,15 +120,20 @@ int main(int argc, char **argv)
 		counts[i]++;
 		if (!strcmp(types[i], "failure"))
 			records++;
-		if (!strcmp(types[i], "failure_stack")) {
+		if (!strcmp(types[i], "violation"))
+			viol_records++;
+		if (!strcmp(types[i], "failure_stack") ||
+		    !strcmp(types[i], "violation_stack")) {
+			bool viol = types[i][0] == 'v';
 			json_object *fin;
 
 			if (!json_object_object_get_ex(o, "final", &fin) || num(o, "count") <= 0)
-				return fail(line, "failure_stack without \"final\" or a count", NULL);
+				return fail(line, "a count by stack without \"final\" or a count",
+					    types[i]);
 			if (json_object_get_boolean(fin))
-				by_stack_final += num(o, "count");
+				*(viol ? &viol_by_stack_final : &by_stack_final) += num(o, "count");
 			else
-				by_stack += num(o, "count");
+				*(viol ? &viol_by_stack : &by_stack) += num(o, "count");
 		}
 		if (!strcmp(types[i], "summary")) {
 			json_object *fin;
@@ -135,10 +167,8 @@ int main(int argc, char **argv)
 		if (allocs != num(final, "allocs") || fails != num(final, "failures"))
 			return fail(line, "interval summaries do not add up to the final one", NULL);
 		printf("check intervals-sum-to-final ok\n");
-		if (json_object_object_get_ex(final, "lost", &lost)) {
-			drops = num(lost, "ringbuf_full_failure");
-			unaggregated = num(lost, "failure_unaggregated");
-		}
+		drops = final_num(final, "dropped", "ringbuf_full_failure");
+		unaggregated = final_num(final, "lost", "failure_unaggregated");
 		unrecorded = num(final, "failures_unrecorded");
 		if (records + drops + unrecorded != num(final, "failures"))
 			return fail(line, "failure records + ring buffer drops + unrecorded != failures", NULL);
@@ -150,8 +180,24 @@ int main(int argc, char **argv)
 		printf("check failure-stacks ok (%lld by stack, %lld unaggregated)\n",
 		       by_stack, unaggregated);
 	}
+	viols = sum_counts(final, "violations");
+	if (viols >= 0) {
+		drops = final_num(final, "dropped", "ringbuf_full_violation");
+		unrecorded = num(final, "violations_unrecorded");
+		unaggregated = final_num(final, "lost", "violation_unaggregated");
+		printf("final.violations %lld\n", viols);
+		if (drops < 0 || unrecorded < 0 || viol_records + drops + unrecorded != viols)
+			return fail(line, "violation records + ring buffer drops + unrecorded != violations", NULL);
+		printf("check violation-records ok (%lld records, %lld dropped, %lld unrecorded)\n",
+		       viol_records, drops, unrecorded);
+		if (viol_by_stack + unaggregated != viols || viol_by_stack_final != viol_by_stack)
+			return fail(line, "violations by stack do not add up to the violations", NULL);
+		printf("check violation-stacks ok (%lld by stack, %lld unaggregated)\n",
+		       viol_by_stack, unaggregated);
+	}
 	if (json_object_object_get_ex(final, "lost", &lost))
 		printf("final.lost.total %lld\n", num(lost, "total"));
+	printf("final.dropped.total %lld\n", final_num(final, "dropped", "total"));
 	/* final.row ORDER CLASS EXCLUSIVE CONTEXT NOWARN ALLOCS FAILURES */
 	if (json_object_object_get_ex(final, "classes", &t)) {
 		for (i = 0; i < json_object_array_length(t); i++) {

@@ -2,10 +2,11 @@
 /*
  * standin_check: load bpf/labytrace_standin.bpf.c (labytrace's violation and
  * fentry handlers on stand-in tracepoints), make this process allocate and
- * free pages, and check the books: every violation counted was delivered
- * or counted as lost, every release is in the hold histogram, owners'
- * stacks resolve.  The ring buffer is made small and is not read until the
- * churn is over, so it overflows: the lost count is checked, not just 0.
+ * free pages, and check the books: every violation counted was delivered,
+ * dropped (the ring full) or past its budget, and is in the counts by
+ * stack; every release is in the hold histogram, owners' stacks resolve.
+ * The ring buffer is made small and is not read until the churn is over,
+ * so it overflows: the dropped count is checked, not just 0.
  * Prints the numbers and "ok"; exits 1 on a mismatch, 3 if the programs
  * cannot be loaded.
  */
@@ -88,6 +89,39 @@ static unsigned long long fail_stack_sum(struct labytrace_standin_bpf *skel,
 				     st.ip[0];
 		}
 		prev = &key;
+	}
+	return sum;
+}
+
+/*
+ * Violations counted by kind, owner, actor and stacks: how many, and
+ * whether each entry is this process's free of the object's pages, with
+ * its stacks resolving.
+ */
+static unsigned long long viol_stack_sum(struct labytrace_standin_bpf *skel,
+					 long *entries, long *wrong)
+{
+	static struct lt_viol_key keys[LT_MAX_VIOL_KEYS];
+	static struct lt_viol_val vals[LT_MAX_VIOL_KEYS];
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	unsigned long long sum = 0;
+	__u32 i, n = LT_MAX_VIOL_KEYS;
+	struct lt_stack st;
+	__u64 batch;
+	int err;
+
+	err = bpf_map_lookup_batch(bpf_map__fd(skel->maps.viol_stacks), NULL, &batch,
+				   keys, vals, &n, &opts);
+	*entries = err && errno != ENOENT ? -1 : (long)n;
+	*wrong = 0;
+	for (i = 0; i < n; i++) {
+		sum += vals[i].count;
+		*wrong += keys[i].owner != 7 || keys[i].owner_ctx != LT_OBJECT ||
+			  keys[i].kind != LT_KIND_FREE || keys[i].actor != getpid() ||
+			  strcmp(vals[i].actor_comm, "standin_check") ||
+			  bpf_map_lookup_elem(stacks_fd, &keys[i].actor_stack, &st) ||
+			  (keys[i].owner_stack &&	/* 0: acquired before we were */
+			   bpf_map_lookup_elem(stacks_fd, &keys[i].owner_stack, &st));
 	}
 	return sum;
 }
@@ -204,9 +238,9 @@ int main(void)
 	struct bpf_program *prog;
 	struct ring_buffer *rb = NULL;
 	unsigned long long st[LT_NR_STATS], viol = 0, hold = 0, lat = 0, held = 0;
-	unsigned long long made, untracked, failures, by_stack;
+	unsigned long long made, untracked, failures, by_stack, viol_by_stack;
 	struct lt_owner me, releaser, object;
-	long cap, before, filled, fail_entries, fail_resolved;
+	long cap, before, filled, fail_entries, fail_resolved, viol_entries, viol_wrong;
 	__u32 k;
 	int err = 0;
 
@@ -226,6 +260,8 @@ int main(void)
 	skel->rodata->gfp_high = 0x20;
 	/* 50 failure records, the rest only counted by stack */
 	skel->data->fail_budget = 50;
+	/* 1000 violation records: more than the ring holds, fewer than made */
+	skel->data->viol_budget = 1000;
 	bpf_program__set_autoattach(skel->progs.standin_fill, false);
 	if (labytrace_standin_bpf__load(skel) || labytrace_standin_bpf__attach(skel)) {
 		printf("error: cannot load or attach the stand-ins: %s\n", strerror(errno));
@@ -254,10 +290,14 @@ int main(void)
 	printf("acquired %llu released %llu (untracked %llu) held %llu\n",
 	       st[LT_STAT_ACQUIRE], st[LT_STAT_RELEASE],
 	       st[LT_STAT_RELEASE_UNTRACKED], held);
-	printf("violations made %llu counted %llu delivered %ld dropped %llu, "
-	       "owner known %ld, owner stack %ld\n",
-	       made, viol, delivered, st[LT_STAT_RB_FULL_VIOLATION], owner_known,
-	       owner_stacks);
+	viol_by_stack = viol_stack_sum(skel, &viol_entries, &viol_wrong);
+	printf("violations made %llu counted %llu delivered %ld dropped %llu "
+	       "unrecorded %llu, owner known %ld, owner stack %ld; by stack %llu "
+	       "in %ld entries (%ld wrong), %llu unaggregated\n",
+	       made, viol, delivered, st[LT_STAT_RB_FULL_VIOLATION],
+	       st[LT_STAT_VIOL_UNRECORDED], owner_known, owner_stacks,
+	       viol_by_stack, viol_entries, viol_wrong,
+	       st[LT_STAT_VIOL_UNAGGREGATED]);
 	printf("latency samples %llu unmatched %llu, stacks unrecorded %llu, acquires untracked %llu\n",
 	       lat, st[LT_STAT_LAT_UNMATCHED], st[LT_STAT_STACK_UNRECORDED],
 	       st[LT_STAT_ACQUIRE_UNTRACKED]);
@@ -274,10 +314,17 @@ int main(void)
 	CHECK(st[LT_STAT_RELEASE] >= 8 * 4096);
 	CHECK(held <= st[LT_STAT_ACQUIRE]);
 	CHECK(hold == st[LT_STAT_RELEASE]);
-	CHECK(made > 0 && viol == made);
-	/* the ring overflowed, and every record is delivered or counted lost */
+	CHECK(made > 1000 && viol == made);
+	/*
+	 * the ring overflowed, and every violation is delivered, dropped for
+	 * the ring full, or past the budget: counted either way
+	 */
 	CHECK(delivered > 0 && st[LT_STAT_RB_FULL_VIOLATION] > 0);
-	CHECK(delivered + st[LT_STAT_RB_FULL_VIOLATION] == made);
+	CHECK(delivered + st[LT_STAT_RB_FULL_VIOLATION] == 1000);
+	CHECK(st[LT_STAT_VIOL_UNRECORDED] == made - 1000);
+	/* and every one is in the counts by stack, as it was made */
+	CHECK(st[LT_STAT_VIOL_UNAGGREGATED] == 0 && viol_by_stack == made);
+	CHECK(viol_entries > 0 && viol_wrong == 0);
 	CHECK(owner_known > 0 && owner_stacks == owner_known);
 	CHECK(lat > 0);
 	CHECK(st[LT_STAT_ACQUIRE_UNTRACKED] == 0 && st[LT_STAT_STACK_UNRECORDED] == 0);

@@ -130,7 +130,8 @@ static void failure_event(struct lt_event *e)
 	e->stack[1] = 0xffffffff81004010ULL;	/* bpf_trace_run4 */
 	e->stack[2] = 0xffffffff81002080ULL;
 	e->stack[3] = 0xffffffff81003020ULL;
-	e->stack_sz = 4 * sizeof(e->stack[0]);
+	/* as the BPF side writes it: every frame, zeros after the last */
+	e->stack_sz = sizeof(e->stack);
 }
 
 static void test_failure(void **state)
@@ -295,8 +296,13 @@ static void test_latency_and_summary(void **state)
 	json_latency(fx->m.f, &fx->oc, s, &ri);
 	json_lost(fx->m.f, &fx->oc, s);		/* nothing lost: no line */
 	json_summary(fx->m.f, &fx->oc, s, &ri);
+	/* records dropped, no event lost: no line */
 	s->stats[LT_STAT_RB_FULL_FAILURE] = 7;
+	s->stats[LT_STAT_VIOL_UNRECORDED] = 40;
+	s->bpf_misses_copies = 500;
+	json_lost(fx->m.f, &fx->oc, s);
 	s->bpf_misses = 1;
+	s->stats[LT_STAT_VIOL_UNAGGREGATED] = 2;
 	json_lost(fx->m.f, &fx->oc, s);
 	ri.final = true;
 	ri.seconds = 12.5;
@@ -348,20 +354,28 @@ static void test_latency_and_summary(void **state)
 	assert_int_equal(u(o, "exclusive.acquired"), 10);
 	assert_int_equal(u(o, "exclusive.held_now"), 3);
 	assert_int_equal(u(o, "lost.total"), 0);
+	assert_int_equal(u(o, "dropped.total"), 0);
+	assert_int_equal(u(o, "violations_unrecorded"), 0);
 	assert_null(get(o, "sources"));
 
+	/* lost events only: the copies' misses and dropped records are not */
 	o = fx->lines[3];
 	assert_string_equal(str(o, "type"), "lost");
-	assert_int_equal(u(o, "total"), 8);
-	assert_int_equal(u(o, "ringbuf_full_failure"), 7);
+	assert_int_equal(u(o, "total"), 3);
 	assert_int_equal(u(o, "bpf_recursion_misses"), 1);
+	assert_int_equal(u(o, "violation_unaggregated"), 2);
+	assert_null(get(o, "ringbuf_full_failure"));
 
 	o = fx->lines[4];
 	assert_true(json_object_get_boolean(get(o, "final")));
 	assert_string_equal(str(o, "duration_s"), "12.500");
 	assert_string_equal(str(o, "sources.latency"), "tracepoint kmem:mm_page_alloc_latency");
 	assert_string_equal(str(o, "unavailable.violations"), "no page_exclusive tracepoints");
-	assert_int_equal(u(o, "lost.total"), 8);
+	assert_int_equal(u(o, "lost.total"), 3);
+	assert_int_equal(u(o, "dropped.total"), 7);
+	assert_int_equal(u(o, "dropped.ringbuf_full_failure"), 7);
+	assert_int_equal(u(o, "dropped.ringbuf_full_violation"), 0);
+	assert_int_equal(u(o, "violations_unrecorded"), 40);
 	free(s);
 }
 
@@ -541,6 +555,68 @@ static void test_fail_stacks(void **state)
 	free(s);
 }
 
+/*
+ * Violations counted by kind, owner, actor and stacks: one line each, most
+ * first, the owner object named from the owners table, a task actor by
+ * the comm kept with its first violation, an unknown owner stack null.
+ */
+static void test_viol_stacks(void **state)
+{
+	struct fixture *fx = *state;
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct owner_table *t = calloc(1, sizeof(*t));
+	struct run_info ri = { .seconds = 1 };
+	json_object *o;
+
+	fx->oc.stack = fake_stack;
+	t->rows[t->n].key = lt_owner_key(LT_OBJECT, 1);
+	strcpy(t->rows[t->n++].o.name, "eth0 rx0");
+	owners_sort_key(t);
+	fx->oc.owners = t;
+	s->viol_stacks[0] = (struct viol_stack){
+		{ .actor_stack = 7, .owner_stack = 7, .owner = 1, .actor = 300,
+		  .owner_ctx = LT_OBJECT, .actor_ctx = LT_TASK,
+		  .kind = LT_KIND_FREE }, { 5833, "curl" } };
+	s->viol_stacks[1] = (struct viol_stack){
+		{ .actor_stack = 7, .owner = 400, .actor = 2,
+		  .owner_ctx = LT_TASK, .actor_ctx = LT_SOFTIRQ,
+		  .kind = LT_KIND_MAP, .denied = 1, .order = 2 }, { 3, "" } };
+	s->nr_viol_stacks = 2;
+	viol_stacks_sort(s->viol_stacks, 2);
+	assert_int_equal(json_viol_stacks(fx->m.f, &fx->oc, s, &ri), 0);
+	parse_output(fx);
+	assert_int_equal(fx->n, 2);
+	o = fx->lines[0];
+	assert_string_equal(str(o, "type"), "violation_stack");
+	assert_false(json_object_get_boolean(get(o, "final")));
+	assert_string_equal(str(o, "interval_s"), "1.000");
+	assert_int_equal(u(o, "count"), 5833);
+	assert_string_equal(str(o, "kind"), "free");
+	assert_false(json_object_get_boolean(get(o, "denied")));
+	assert_string_equal(str(o, "owner.context"), "object");
+	assert_int_equal(u(o, "owner.id"), 1);
+	assert_string_equal(str(o, "owner.name"), "eth0 rx0");
+	assert_string_equal(str(o, "actor.context"), "task");
+	assert_int_equal(u(o, "actor.pid"), 300);
+	assert_string_equal(str(o, "actor.comm"), "curl");
+	assert_int_equal(json_object_array_length(get(o, "actor_stack")), 2);
+	assert_int_equal(json_object_array_length(get(o, "owner_stack")), 2);
+	o = fx->lines[1];
+	assert_int_equal(u(o, "count"), 3);
+	assert_string_equal(str(o, "kind"), "map");
+	assert_true(json_object_get_boolean(get(o, "denied")));
+	assert_int_equal(u(o, "order"), 2);
+	assert_int_equal(u(o, "owner.pid"), 400);
+	assert_null(get(o, "owner.comm"));
+	assert_string_equal(str(o, "actor.context"), "softirq");
+	assert_int_equal(u(o, "actor.cpu"), 2);
+	assert_true(json_object_object_get_ex(o, "owner_stack", NULL));
+	assert_null(get(o, "owner_stack"));
+	fx->oc.owners = NULL;
+	free(t);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -551,6 +627,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_stacks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_viol_stacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
 	};
 

@@ -13,7 +13,7 @@ struct run {
 /* Parse a NULL-terminated argument list, capturing both streams. */
 static void parse(struct run *r, ...)
 {
-	char *argv[32] = { "labytrace" };
+	char *argv[48] = { "labytrace" };
 	struct mem out, err;
 	int argc = 1;
 	va_list ap;
@@ -98,7 +98,7 @@ static void test_all_options(void **state)
 	      "--prometheus", "/tmp/x.prom", "-p", "42", "-C", "3",
 	      "--order", "2", "--gfp", "atomic", "--context", "softirq",
 	      "--exclusive", "--warned-only", "--held-over", "2s", "--held-top", "5", "--held-max", "1000000",
-	      "--latency-source", "fentry", "-v", NULL);
+	      "--latency-source", "fentry", "--violation-records", "7", "-v", NULL);
 	assert_int_equal(r.ret, OPTIONS_RUN);
 	assert_int_equal(r.o.interval_ns, 250000000ULL);
 	assert_int_equal(r.o.duration_ns, 1500000000ULL);
@@ -116,6 +116,8 @@ static void test_all_options(void **state)
 	assert_int_equal(r.o.held_top, 5);
 	assert_int_equal(r.o.held_max, 1000000);
 	assert_int_equal(r.o.lat_source, LATSRC_FENTRY);
+	assert_int_equal(r.o.violation_records, 7);
+	assert_int_equal(r.o.failure_records, LT_FAIL_RECORDS);
 	assert_true(r.o.verbose);
 	done(&r);
 
@@ -197,6 +199,9 @@ static void test_bad_input(void **state)
 	    "--held-top", "1001", NULL);
 	bad("bad value for --held-max: '0' (pages, 1 to 16777216)", "--held-max", "0", NULL);
 	bad("bad value for --held-max: '16777217'", "--held-max", "16777217", NULL);
+	bad("bad value for --violation-records: '1000001' (a count, 0 to 1000000)",
+	    "--violation-records", "1000001", NULL);
+	bad("bad value for --failure-records: '-1'", "--failure-records", "-1", NULL);
 	bad("unknown mode 'everything'", "everything", NULL);
 	bad("only one mode may be given", "latency", "failures", NULL);
 }

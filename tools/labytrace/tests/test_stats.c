@@ -31,8 +31,11 @@ static void test_delta_sums_to_total(void **state)
 	assert_int_equal(d->violations[LT_KIND_MAP][1], 3);
 	assert_int_equal(d->stats[LT_STAT_RB_FULL_FAILURE], 3);
 	assert_int_equal(d->bpf_misses, 0);
-	assert_int_equal(snapshot_lost(d), 3);
-	assert_int_equal(snapshot_lost(b), 6);
+	/* a record dropped is not an event lost */
+	assert_int_equal(snapshot_lost(d), 0);
+	assert_int_equal(snapshot_dropped(d), 3);
+	assert_int_equal(snapshot_lost(b), 1);
+	assert_int_equal(snapshot_dropped(b), 5);
 	/* gauges are not differences */
 	assert_int_equal(d->held_now, 7);
 	assert_int_equal(d->ts_ns, 99);
@@ -130,6 +133,50 @@ static void test_fail_stacks_delta(void **state)
 	free(a);
 }
 
+/* Violations by stack: the same, with their actor's comm kept. */
+static void test_viol_stacks_delta(void **state)
+{
+	struct lt_snapshot *a = calloc(3, sizeof(*a)), *b = a + 1, *d = a + 2;
+	unsigned int idx[3];
+
+	a->viol_stacks[0] = (struct viol_stack){ { .actor_stack = 5, .kind = 2 }, { 10, "curl" } };
+	a->viol_stacks[1] = (struct viol_stack){ { .actor_stack = 1, .actor = 9 }, { 2, "" } };
+	a->nr_viol_stacks = 2;
+	viol_stacks_sort(a->viol_stacks, 2);
+	*b = *a;
+	b->viol_stacks[2] = (struct viol_stack){ { .actor_stack = 5, .kind = 3 }, { 1, "" } };
+	b->nr_viol_stacks = 3;
+	viol_stacks_sort(b->viol_stacks, 3);
+	for (unsigned int i = 0; i < 3; i++)
+		if (b->viol_stacks[i].k.kind == 2)
+			b->viol_stacks[i].v.count = 5843;
+
+	snapshot_delta(b, a, d);
+	assert_int_equal(d->nr_viol_stacks, 2);
+	assert_int_equal(viol_stacks_top(d, idx), 2);
+	assert_true(d->viol_stacks[idx[0]].k.kind == 2 &&
+		    d->viol_stacks[idx[0]].v.count == 5833 &&
+		    !strcmp(d->viol_stacks[idx[0]].v.actor_comm, "curl"));
+	assert_true(d->viol_stacks[idx[1]].k.kind == 3 && d->viol_stacks[idx[1]].v.count == 1);
+	free(a);
+}
+
+/* What the BPF side writes: every frame, zeros after the last. */
+static void test_event_stack_depth(void **state)
+{
+	struct lt_event e = { .stack = { 1, 2, 3 } };
+
+	e.stack_sz = sizeof(e.stack);
+	assert_int_equal(event_stack_depth(&e), 3);
+	e.stack_sz = 2 * sizeof(e.stack[0]);
+	assert_int_equal(event_stack_depth(&e), 2);
+	e.stack_sz = -14;
+	assert_int_equal(event_stack_depth(&e), 0);
+	e.stack_sz = 2 * sizeof(e.stack);
+	e.stack[LT_MAX_STACK - 1] = 9;
+	assert_int_equal(event_stack_depth(&e), LT_MAX_STACK);
+}
+
 static void test_held_sort(void **state)
 {
 	struct held_page v[4] = {
@@ -197,6 +244,8 @@ int main(void)
 		cmocka_unit_test(test_lost_misses),
 		cmocka_unit_test(test_fail_rows),
 		cmocka_unit_test(test_fail_stacks_delta),
+		cmocka_unit_test(test_viol_stacks_delta),
+		cmocka_unit_test(test_event_stack_depth),
 		cmocka_unit_test(test_held_sort),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_time),

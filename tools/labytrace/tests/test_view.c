@@ -204,6 +204,73 @@ static void test_fail_stacks(void **state)
 	free(s);
 }
 
+/*
+ * Violations by kind, owner and actor, most first, each with its actor's
+ * first frames; in the summary, both stacks whole.  Records dropped and
+ * events lost are told apart.
+ */
+static void test_viol_stacks(void **state)
+{
+	const char *dir = getenv("LABYTRACE_FIXTURES");
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct owner_table *t = calloc(1, sizeof(*t));
+	char path[512];
+	struct mem m;
+	char *out;
+
+	snprintf(path, sizeof(path), "%s/kallsyms", dir ? dir : "tests/fixtures");
+	c.ksyms = ksyms_load(path);
+	c.stack = fake_stack;
+	t->rows[t->n].key = lt_owner_key(LT_OBJECT, 1);
+	strcpy(t->rows[t->n++].o.name, "eth0 rx0");
+	owners_sort_key(t);
+	s->owners = t;
+	s->viol_stacks[0] = (struct viol_stack){
+		{ .actor_stack = 1, .owner_stack = 2, .owner = 1, .actor = 300,
+		  .owner_ctx = LT_OBJECT, .actor_ctx = LT_TASK,
+		  .kind = LT_KIND_FREE }, { 5833, "curl" } };
+	s->viol_stacks[1] = (struct viol_stack){
+		{ .actor_stack = 1, .owner = 400, .actor = 2,
+		  .owner_ctx = LT_TASK, .actor_ctx = LT_SOFTIRQ,
+		  .kind = LT_KIND_MAP, .denied = 1 }, { 3, "" } };
+	s->nr_viol_stacks = 2;
+	viol_stacks_sort(s->viol_stacks, 2);
+	mem_open(&m);
+	view_viol_stacks(m.f, &c, s, 1, false);
+	out = mem_close(&m);
+	assert_width(out, 80);
+	assert_string_equal(out,
+		"VIOLATION STACKS (most first)\n"
+		"        5833 free o0 owner eth0 rx0 (object 1) by task:300(curl)\n"
+		"             __alloc_pages_noprof+0x80 < alloc_pages_mpol+0x20\n"
+		"  ... 1 more\n");
+	free(out);
+	mem_open(&m);
+	view_viol_stacks(m.f, &c, s, 0, true);
+	out = mem_close(&m);
+	assert_non_null(strstr(out, "           3 map(denied) o0 owner task:400 by softirq@cpu2\n"
+				    "    actor stack:\n"
+				    "        __alloc_pages_noprof+0x80\n"));
+	assert_non_null(strstr(out, "    owner's allocation stack: unknown\n"));
+	assert_non_null(strstr(out, "    owner's allocation stack:\n"
+				    "        __alloc_pages_noprof+0x80\n"));
+	free(out);
+
+	s->stats[LT_STAT_RB_FULL_VIOLATION] = 12;
+	mem_open(&m);
+	view_report(m.f, &c, s, NULL, 0, 0);
+	out = mem_close(&m);
+	assert_width(out, 80);
+	assert_non_null(strstr(out, "LOST    0\n"
+				    "DROPPED 12 records: the ring buffer was full (failures 0,\n"
+				    "        violations 12); their events are counted, by stack too\n"));
+	free(out);
+	ksyms_free((struct ksyms *)c.ksyms);
+	free(t);
+	free(s);
+}
+
 static void test_event_lines(void **state)
 {
 	struct out_ctx c = ctx();
@@ -325,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_failure_table),
 		cmocka_unit_test(test_event_lines),
 		cmocka_unit_test(test_fail_stacks),
+		cmocka_unit_test(test_viol_stacks),
 		cmocka_unit_test(test_failure_detail_stack),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_repaint),
