@@ -5,8 +5,10 @@
 #   make              labytrace and the BPF objects
 #   make check        everything, tested: deps, unit tests, exporters, patched kernel, VM tests
 #   make demo         boot the patched kernel and watch labytrace live
-#   make kernel-tree  build/linux = Linux 6.12.y + patches/ (KSRC=tarball|dir|git)
+#   make kernel-tree  build/linux = the base patches/BASE pins + patches/
+#                     (KSRC=tarball|dir|git for another tree of that line)
 #   make patches      export build/linux's commits back to patches/
+#   make check-bases  does the series apply to every base version Debian serves?
 #   make kernel       build/kernel-test (debug) ; make kernel-bench (no debug)
 #   make bench        overhead benchmarks (not part of check)
 #
@@ -14,7 +16,8 @@
 
 TOP := $(abspath .)
 BUILD := $(TOP)/build
-KSRC ?= /usr/src/linux-source-6.12.tar.xz
+# Empty: the exact Debian version patches/BASE names (scripts/fetch-base).
+KSRC ?=
 KTEST := $(BUILD)/kernel-test
 KBENCH := $(BUILD)/kernel-bench
 VMRUN := $(TOP)/selftests/vmrun
@@ -40,7 +43,7 @@ HAVE_LABYTRACE := $(wildcard tools/labytrace/Makefile)
 include scripts/bpf-tool.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel-tree patches kernel kernel-test kernel-bench tools \
+.PHONY: all deps kernel-tree patches check-bases newest-base kernel kernel-test kernel-bench tools \
 	labytrace unit-test host-check exporters-check kselftests vm-check check-clean check bench demo install clean
 
 all: tools
@@ -54,6 +57,11 @@ kernel-tree: deps
 
 patches:
 	$(Q)scripts/export-patches
+
+# Every version of the base's line that Debian serves: does the series
+# apply, do the directories it touches build?  The README's table.
+check-bases: deps
+	$(Q)scripts/check-bases
 
 kernel: kernel-test
 
@@ -169,12 +177,21 @@ bench: kernel-bench tools kselftests
 		-- $(TOP)/selftests/bench.sh $(BUILD) nostacks $(BENCH_RUNS) $(BENCH_ITERATIONS)
 	$(Q)scripts/bench-report $(RESULTS) | tee Documentation/benchmarks.md
 
+# The newest version of the base that Debian serves, tried as users will
+# meet it.  Never fails the run (the pinned base is what check tests); a
+# newer version the series does not apply to or build on is a WARNING line,
+# repeated in the closing summary.
+newest-base: deps
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)scripts/check-bases --newest 2>&1 | tee $(RESULTS)/bases.txt || \
+		echo "WARNING: the drift check could not run (scripts/check-bases --newest)" | tee -a $(RESULTS)/bases.txt
+
 # Results of an earlier run must not count in this one.
 check-clean:
 	$(Q)rm -rf $(RESULTS)
 
 check: check-clean
-	$(Q)$(MAKE) unit-test host-check exporters-check vm-check
+	$(Q)$(MAKE) newest-base unit-test host-check exporters-check vm-check
 	$(Q)scripts/summarize-tests $(RESULTS)
 
 # --- install / clean -------------------------------------------------------------
