@@ -16,6 +16,22 @@ load_test_module() {
 		insmod "$build/kernel-test/lib/test_page_exclusive.ko"
 }
 
+# PID, a child that has exited: why, in words ("exited with status 1",
+# "killed by KILL"), with the kernel's line when the OOM killer chose it:
+# a tracer killed for memory leaves nothing on its own stderr.
+death_of() {
+	local st=0 why oom
+	wait "$1" 2>/dev/null || st=$?
+	if [ "$st" -gt 128 ]; then
+		why="killed by SIG$(kill -l $((st - 128)) 2>/dev/null || echo $((st - 128)))"
+	else
+		why="exited with status $st"
+	fi
+	oom=$(dmesg | grep -E "Killed process $1 " | tail -n 1 | sed 's/^\[[^]]*\] //')
+	[ -z "$oom" ] || why="$why, by the OOM killer ($oom)"
+	echo "$why"
+}
+
 # FILE PATTERN SECONDS PID: until FILE has PATTERN; fails early if PID exits.
 wait_for() {
 	local deadline=$((SECONDS + $3))
