@@ -2,6 +2,7 @@
 /* Heatmap SVG: layout, colour scale, axes. */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hist.h"
@@ -13,7 +14,6 @@
 #define BOTTOM	50
 #define RIGHT	20
 #define ROW_H	14
-#define MAX_W	900	/* cells shrink to fit, down to 1 px */
 
 void heatmap_colour(unsigned long long count, unsigned long long max,
 		    char *buf, size_t len)
@@ -38,6 +38,11 @@ void heatmap_colour(unsigned long long count, unsigned long long max,
 	snprintf(buf, len, "#%02x%02x%02x", c[0], c[1], c[2]);
 }
 
+/*
+ * Text as XML: the four specials escaped, and anything but printable ASCII
+ * (a control character XML 1.0 cannot hold even as a reference, an escape
+ * sequence, a byte of broken UTF-8 from a recording) shown as '?'.
+ */
 static void xml(FILE *f, const char *s)
 {
 	for (; *s; s++) {
@@ -46,7 +51,7 @@ static void xml(FILE *f, const char *s)
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
+		default: fputc(*s >= 0x20 && *s < 0x7f ? *s : '?', f);
 		}
 	}
 }
@@ -73,17 +78,42 @@ static void row_label(const struct heat *h, unsigned int row, char *buf,
 	fmt_duration(buf + 2, len - 2, hist_slot_le(row));
 }
 
+/*
+ * Intervals summed per column, so that a long recording still fits the page
+ * (a day of one-second intervals is 96 to a column): @per intervals each,
+ * the last column maybe fewer.  NULL if out of memory.
+ */
+static unsigned long long *bin_columns(const struct heat *h, unsigned int per,
+				       unsigned int ncols)
+{
+	unsigned long long *bins = calloc((size_t)ncols * h->rows, sizeof(*bins));
+	unsigned int c, r;
+
+	if (!bins)
+		return NULL;
+	for (c = 0; c < h->cols; c++)
+		for (r = 0; r < h->rows; r++)
+			bins[(size_t)(c / per) * h->rows + r] += h->cells[(size_t)c * h->rows + r];
+	return bins;
+}
+
 int heatmap_svg(FILE *f, const struct heat *h, const char *title,
 		const char *subtitle)
 {
-	unsigned long long max = 0, v;
-	unsigned int c, r, lo = h->rows, hi = 0, step;
+	unsigned long long max = 0, v, *bins;
+	unsigned int c, r, lo = h->rows, hi = 0, step, per, ncols, n;
 	int cw, width, height, x, y;
 	char colour[8], label[32];
 
-	for (c = 0; c < h->cols; c++) {
+	per = h->cols > HEATMAP_MAX_COLUMNS ?
+	      (h->cols + HEATMAP_MAX_COLUMNS - 1) / HEATMAP_MAX_COLUMNS : 1;
+	ncols = (h->cols + per - 1) / per;
+	bins = bin_columns(h, per, ncols);
+	if (!bins)
+		return -ENOMEM;
+	for (c = 0; c < ncols; c++) {
 		for (r = 0; r < h->rows; r++) {
-			v = h->cells[c * h->rows + r];
+			v = bins[(size_t)c * h->rows + r];
 			if (!v)
 				continue;
 			if (v > max)
@@ -97,9 +127,9 @@ int heatmap_svg(FILE *f, const struct heat *h, const char *title,
 	/* A row either side of the data, so its edges show. */
 	lo = lo ? lo - 1 : 0;
 	hi = hi + 1 < h->rows ? hi + 1 : hi;
-	cw = h->cols ? MAX_W / (int)h->cols : 1;
+	cw = ncols ? HEATMAP_MAX_COLUMNS / (int)ncols : 1;
 	cw = cw < 1 ? 1 : cw > 24 ? 24 : cw;
-	width = LEFT + cw * (int)h->cols + RIGHT;
+	width = LEFT + cw * (int)ncols + RIGHT;
 	height = TOP + ROW_H * (int)(hi - lo + 1) + BOTTOM;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -113,11 +143,12 @@ int heatmap_svg(FILE *f, const struct heat *h, const char *title,
 	xml(f, subtitle);
 	fprintf(f, "</text>\n");
 
-	/* Cells: one column per interval, slowest row on top. */
+	/* Cells: one column per interval (or bin of them), slowest row on top. */
 	fprintf(f, "<g shape-rendering=\"crispEdges\">\n");
-	for (c = 0; c < h->cols; c++) {
+	for (c = 0; c < ncols; c++) {
+		n = c + 1 < ncols ? per : h->cols - c * per;
 		for (r = lo; r <= hi; r++) {
-			v = h->cells[c * h->rows + r];
+			v = bins[(size_t)c * h->rows + r];
 			if (!v)
 				continue;
 			heatmap_colour(v, max, colour, sizeof(colour));
@@ -126,12 +157,16 @@ int heatmap_svg(FILE *f, const struct heat *h, const char *title,
 			y = TOP + (int)(hi - r) * ROW_H;
 			fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 				"fill=\"%s\"><title>%.3f s, ", x, y, cw, ROW_H, colour,
-				h->start_s[c]);
+				h->start_s[c * per]);
 			xml(f, label);
-			fprintf(f, ": %llu</title></rect>\n", v);
+			if (per > 1)
+				fprintf(f, ": %llu (%u intervals)</title></rect>\n", v, n);
+			else
+				fprintf(f, ": %llu</title></rect>\n", v);
 		}
 	}
 	fprintf(f, "</g>\n");
+	free(bins);
 
 	/* Axes: every row of orders, every other bucket; about ten time labels. */
 	for (r = lo; r <= hi; r++) {
@@ -145,13 +180,15 @@ int heatmap_svg(FILE *f, const struct heat *h, const char *title,
 	}
 	y = TOP + ROW_H * (int)(hi - lo + 1);
 	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-		"stroke=\"#999999\"/>\n", LEFT, TOP, cw * (int)h->cols, y - TOP);
-	step = h->cols > 10 ? (h->cols + 9) / 10 : 1;
-	for (c = 0; c < h->cols; c += step)
+		"stroke=\"#999999\"/>\n", LEFT, TOP, cw * (int)ncols, y - TOP);
+	step = ncols > 10 ? (ncols + 9) / 10 : 1;
+	for (c = 0; c < ncols; c += step)
 		fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.0fs</text>\n",
-			LEFT + (int)c * cw + cw / 2, y + 14, h->start_s[c]);
+			LEFT + (int)c * cw + cw / 2, y + 14, h->start_s[c * per]);
 	fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"#555555\">time since ", LEFT, y + 34);
 	xml(f, h->started[0] ? h->started : "the start");
+	if (per > 1)
+		fprintf(f, "; %u intervals a column", per);
 	fprintf(f, "; colour: count per cell, log scale, white none, darkest %llu</text>\n",
 		max);
 	fprintf(f, "</svg>\n");

@@ -710,17 +710,20 @@ static int draw_heatmap(const struct options *o)
 	if (!sel.n)
 		snprintf(sub, sizeof(sub), "all series");
 
-	in = fopen(o->input, "re");
+	in = record_open(o->input, why, sizeof(why));
 	if (!in) {
-		note("bad value for heatmap FILE: %s: %s", o->input, strerror(errno));
+		note("bad value for heatmap FILE: %s", why);
 		return EXIT_USAGE;
 	}
 	err = record_read(in, o->input, &sel, &h, why, sizeof(why));
 	fclose(in);
 	if (err) {
 		note("%s", why);
-		return EXIT_USAGE;
+		return err == -EINVAL ? EXIT_USAGE : EXIT_ERROR;
 	}
+	if (h.cut_line)
+		note("%s:%lu: the last line is cut short (record stopped mid-line): drawing the %u whole intervals before it",
+		     o->input, h.cut_line, h.cols);
 	if (textfile_target_problem(o->output)) {
 		note("bad value for -o: %s %s", o->output,
 		     textfile_target_problem(o->output));

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Recordings: written and read back with json-c. */
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 
 #include "gfp.h"
 #include "hist.h"
 #include "json_out.h"
 #include "record.h"
+#include "textfile.h"
 
 static void add(json_object *o, const char *key, json_object *v)
 {
@@ -172,17 +177,45 @@ static const char *const metric_arrays[] = {
 	[HEAT_ALLOCS] = "allocs", [HEAT_FAILURES] = "allocs",
 };
 
-static bool matches(json_object *series, const struct record_select *sel)
+/*
+ * A label's value as text: a string, a number or a boolean, as json-c
+ * prints them ("0", "true"); NULL for anything else (null, an object).
+ */
+static const char *label_text(json_object *v)
 {
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+	case json_type_int:
+	case json_type_boolean:
+		return json_object_get_string(v);
+	default:
+		return NULL;
+	}
+}
+
+/* @v's text if it is a string, else NULL. */
+static const char *string_of(json_object *v)
+{
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/* 1 if @series has every selected label value, 0 if not, -1 if one is no label. */
+static int matches(json_object *series, const struct record_select *sel)
+{
+	const char *text;
 	json_object *v;
 	unsigned int i;
 
 	for (i = 0; i < sel->n; i++) {
-		if (!json_object_object_get_ex(series, sel->name[i], &v) ||
-		    strcmp(json_object_get_string(v), sel->value[i]))
-			return false;
+		if (!json_object_object_get_ex(series, sel->name[i], &v))
+			return 0;
+		text = label_text(v);
+		if (!text)
+			return -1;
+		if (strcmp(text, sel->value[i]))
+			return 0;
 	}
-	return true;
+	return 1;
 }
 
 /* @v as a count: a non-negative integer, else -1. */
@@ -212,8 +245,12 @@ static int add_interval(json_object *o, const struct record_select *sel,
 		s = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(s, json_type_object))
 			return -1;
-		if (!matches(s, sel))
+		switch (matches(s, sel)) {
+		case -1:
+			return -1;
+		case 0:
 			continue;
+		}
 		if (sel->metric == HEAT_ALLOCS || sel->metric == HEAT_FAILURES) {
 			json_object_object_get_ex(s, "order", &v);
 			row = count_of(v);
@@ -276,60 +313,136 @@ static int grow(struct heat *h, size_t *cap)
 	return 0;
 }
 
+/* Why a read failed: the stream's error, or EIO if errno lost it. */
+static int read_error(int err)
+{
+	return err ? err : EIO;
+}
+
+/*
+ * One line of @f into @buf (RECORD_MAX_LINE + 1 bytes), without its
+ * newline and NUL-terminated: its length; *@whole says whether a newline
+ * ended it.  -1 at the end of the file, -EFBIG for a line longer than
+ * RECORD_MAX_LINE, -errno for a read error.
+ */
+static long read_line(FILE *f, char *buf, bool *whole)
+{
+	long n = 0;
+	int c;
+
+	*whole = false;
+	errno = 0;
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (c == '\n') {
+			*whole = true;
+			break;
+		}
+		if (n == RECORD_MAX_LINE)
+			return -EFBIG;
+		buf[n++] = c;
+	}
+	if (c == EOF && ferror(f))
+		return -read_error(errno);
+	if (!n && !*whole)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* The line as one JSON object with a string "type", or NULL. */
+static json_object *parse_line(json_tokener *tok, const char *buf, long n,
+			       const char **type)
+{
+	json_object *o, *t;
+
+	json_tokener_reset(tok);
+	o = json_tokener_parse_ex(tok, buf, n);
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != (size_t)n ||
+	    !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "type", &t) ||
+	    !string_of(t)) {
+		json_object_put(o);
+		return NULL;
+	}
+	*type = string_of(t);
+	return o;
+}
+
+/* A finite number, else 0: an interval's time, whatever the line says. */
+static double seconds_of(json_object *v)
+{
+	double d;
+
+	if (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int))
+		return 0;
+	d = json_object_get_double(v);
+	return isfinite(d) ? d : 0;
+}
+
 int record_read(FILE *f, const char *name, const struct record_select *sel,
 		struct heat *h, char *why, size_t len)
 {
 	json_tokener *tok = json_tokener_new();
-	json_object *o = NULL, *t, *v, *src = NULL;
+	json_object *o = NULL, *v, *src = NULL;
 	unsigned long lineno = 0;
-	bool header = false, had = false;
+	bool header = false, had = false, whole;
 	double first = 0, ts;
-	size_t cap = 0, llen = 0;
-	ssize_t n;
-	char *buf = NULL, msg[256];
-	int ret = -1;
+	size_t cap = 0;
+	const char *type, *text;
+	char *buf = malloc(RECORD_MAX_LINE + 1), msg[256];
+	long n;
+	int ret = -EINVAL, err;
 
 	memset(h, 0, sizeof(*h));
 	h->metric = sel->metric;
 	h->rows = sel->metric == HEAT_LATENCY || sel->metric == HEAT_HOLD ?
 		  LT_NR_SLOTS : LT_NR_ORDERS;
-	if (!tok)
-		return bad(why, len, name, 0, strerror(ENOMEM));
-	while ((n = getline(&buf, &llen, f)) > 0) {
+	if (!tok || !buf) {
+		bad(why, len, name, 0, strerror(ENOMEM));
+		ret = -ENOMEM;
+		goto out;
+	}
+	while ((n = read_line(f, buf, &whole)) >= 0) {
 		lineno++;
-		json_tokener_reset(tok);
-		o = json_tokener_parse_ex(tok, buf, buf[n - 1] == '\n' ? n - 1 : n);
-		if (json_tokener_get_error(tok) != json_tokener_success ||
-		    !json_object_is_type(o, json_type_object) ||
-		    !json_object_object_get_ex(o, "type", &t)) {
+		o = parse_line(tok, buf, n, &type);
+		/* record stopped mid-line (a full disk, a kill): keep what is whole */
+		if (!o && !whole && header) {
+			h->cut_line = lineno;
+			break;
+		}
+		if (!o) {
 			bad(why, len, name, lineno, "not a JSON object with a \"type\"");
 			goto out;
 		}
 		if (!header) {
-			if (strcmp(json_object_get_string(t), "recording") ||
+			if (strcmp(type, "recording") ||
 			    !json_object_object_get_ex(o, "version", &v) ||
-			    json_object_get_int(v) != RECORD_VERSION) {
+			    !json_object_is_type(v, json_type_int) ||
+			    json_object_get_int64(v) != RECORD_VERSION) {
 				bad(why, len, name, lineno,
 				    "not a labytrace recording (version 1 starts with {\"type\":\"recording\",...})");
 				goto out;
 			}
 			header = true;
-			if (json_object_object_get_ex(o, "time", &v))
-				snprintf(h->started, sizeof(h->started), "%s",
-					 json_object_get_string(v));
+			json_object_object_get_ex(o, "time", &v);
+			text = string_of(v);
+			snprintf(h->started, sizeof(h->started), "%s", text ? text : "");
 			json_object_object_get_ex(o, "unavailable", &src);
-			src = src ? json_object_get(src) : NULL;
+			src = json_object_is_type(src, json_type_object) ? json_object_get(src) : NULL;
 			json_object_put(o);
 			o = NULL;
 			continue;
 		}
-		if (!strcmp(json_object_get_string(t), "interval")) {
+		if (!strcmp(type, "interval")) {
 			if (grow(h, &cap)) {
 				bad(why, len, name, lineno, strerror(ENOMEM));
+				ret = -ENOMEM;
 				goto out;
 			}
-			ts = json_object_object_get_ex(o, "ts", &v) ?
-			     json_object_get_double(v) : 0;
+			json_object_object_get_ex(o, "ts", &v);
+			ts = seconds_of(v);
 			if (!h->cols)
 				first = ts;
 			h->start_s[h->cols] = ts - first;
@@ -343,6 +456,19 @@ int record_read(FILE *f, const char *name, const struct record_select *sel,
 		}
 		json_object_put(o);
 		o = NULL;
+	}
+	if (n == -EFBIG) {
+		snprintf(msg, sizeof(msg), "a line longer than %d bytes: not a recording",
+			 RECORD_MAX_LINE);
+		bad(why, len, name, lineno + 1, msg);
+		goto out;
+	}
+	if (n < -1 || (h->cut_line && ferror(f))) {
+		err = n < -1 ? (int)-n : read_error(errno);
+		snprintf(msg, sizeof(msg), "cannot read: %s", strerror(err));
+		bad(why, len, name, 0, msg);
+		ret = -err;
+		goto out;
 	}
 	if (!header) {
 		bad(why, len, name, 0, "an empty recording (no header line)");
@@ -358,9 +484,10 @@ int record_read(FILE *f, const char *name, const struct record_select *sel,
 			json_object_object_get_ex(src, sel->metric == HEAT_HOLD ? "violations" :
 						  sel->metric == HEAT_LATENCY ? "latency" :
 						  "failures", &v);
+		text = string_of(v);
 		snprintf(msg, sizeof(msg), "no %s in this recording%s%s",
-			 metric_arrays[sel->metric], v ? ": unavailable when recorded: " : "",
-			 v ? json_object_get_string(v) : "");
+			 metric_arrays[sel->metric], text ? ": unavailable when recorded: " : "",
+			 text ? text : "");
 		bad(why, len, name, 0, msg);
 		goto out;
 	}
@@ -372,9 +499,43 @@ int record_read(FILE *f, const char *name, const struct record_select *sel,
 out:
 	json_object_put(o);
 	json_object_put(src);
-	json_tokener_free(tok);
+	if (tok)
+		json_tokener_free(tok);
 	free(buf);
 	if (ret)
 		heat_free(h);
 	return ret;
+}
+
+FILE *record_open(const char *path, char *why, size_t len)
+{
+	const char *problem;
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO is refused below, not waited on for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st)) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	/* A directory reads as an error, /dev/zero as one endless line. */
+	problem = file_mode_problem(st.st_mode);
+	if (problem) {
+		snprintf(why, len, "%s %s", path, problem);
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
 }

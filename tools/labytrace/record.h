@@ -25,6 +25,12 @@
 #include "stats.h"
 
 #define RECORD_VERSION 1
+/*
+ * A line, at most, when read back.  Real ones are a few kB (the demo's
+ * average 1.6 kB); the longest labytrace can write, every series with every
+ * bucket and counts near 2^64, is 372 kB (test_lines_are_capped).
+ */
+#define RECORD_MAX_LINE (1 << 20)
 
 /* The first line: what ran, and what could not. */
 int record_header(FILE *f, const struct out_ctx *c, const struct run_info *ri,
@@ -58,13 +64,21 @@ struct heat {
 	double *start_s;		/* each column's start, since the first */
 	unsigned long long total;	/* all cells */
 	char started[40];		/* the recording's start, ISO 8601 */
+	unsigned long cut_line;		/* a last line cut short, ignored; 0: none */
 };
 
 /*
+ * A recording to read: a regular file (a directory, a FIFO or /dev/zero is
+ * refused, never waited on).  NULL with one line in @why.
+ */
+FILE *record_open(const char *path, char *why, size_t len);
+/*
  * Read the recording @f (named @name in messages) and sum the selected
- * series of each interval into @h.  0, or -1 with one line in @why: not a
- * recording, a line that does not parse (with its number), no interval,
- * or (with what the recording has) nothing selected.
+ * series of each interval into @h.  0, or with one line in @why -EINVAL:
+ * not a recording, a line that does not parse or is longer than
+ * RECORD_MAX_LINE (with its number), no interval, or (with what the
+ * recording has) nothing selected; or -errno: a read error, out of memory.  A last line with no newline that does
+ * not parse is where record stopped: it is left out, and h->cut_line says so.
  */
 int record_read(FILE *f, const char *name, const struct record_select *sel,
 		struct heat *h, char *why, size_t len);

@@ -11,13 +11,9 @@
 #include "metrics.h"
 #include "textfile.h"
 
-const char *textfile_target_problem(const char *path)
+const char *file_mode_problem(mode_t mode)
 {
-	struct stat st;
-
-	if (lstat(path, &st))
-		return NULL;	/* missing is fine; other errors show at write */
-	switch (st.st_mode & S_IFMT) {
+	switch (mode & S_IFMT) {
 	case S_IFREG:
 		return NULL;
 	case S_IFLNK:
@@ -34,6 +30,15 @@ const char *textfile_target_problem(const char *path)
 		return "is a directory, not a regular file";
 	}
 	return "is not a regular file";
+}
+
+const char *textfile_target_problem(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return NULL;	/* missing is fine; other errors show at write */
+	return file_mode_problem(st.st_mode);
 }
 
 int textfile_publish(const char *path, const struct out_ctx *c,

@@ -8,8 +8,11 @@
 #define LABYTRACE_TEXTFILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include "stats.h"
 
+/* "is a directory, not a regular file", or NULL for a regular file. */
+const char *file_mode_problem(mode_t mode);
 /*
  * Why labytrace will not write @path ("is a character device, not a
  * regular file"), or NULL: it is missing or a regular file.

@@ -25,7 +25,7 @@ tests=(help bad_option bad_value failures_json failures_counts latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
        filters_filter startup standin record heatmap record_bad_input
-       heatmap_bad_input owners live)
+       heatmap_bad_input heatmap_hostile_input owners live)
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
 # shellcheck source-path=SCRIPTDIR source=tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
@@ -435,6 +435,48 @@ if [ ${#bad[@]} = 0 ]; then
 	ok "heatmap: empty, not a recording, missing, nothing selected, FIFO exit 2; unwritable exit 1"
 else
 	not_ok "heatmap: bad input" "${bad[@]}"
+fi
+
+# 25. heatmap's input as it comes: a recording cut mid-line (drawn from its
+# whole intervals, one warning), what is no file (a directory, /dev/zero, a
+# FIFO: exit 2 at once), control characters and broken UTF-8 (the SVG still
+# parses as XML), a day of one-second intervals (binned: a small SVG).
+bad=()
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+head -c 40000 "$top/Documentation/labytrace-demo-recording.ndjson" >"$tmp/cut.ndjson"
+run heatmap "$tmp/cut.ndjson" -o "$tmp/cut.svg" --metric hold
+svg=$(python3 "$check_py" svg "$tmp/cut.svg" 1)
+[ $rc = 0 ] && [ "$(lines "$tmp/err")" = 1 ] && [[ $svg == ok* ]] &&
+	grep -q "^labytrace: $tmp/cut.ndjson:21: the last line is cut short (record stopped mid-line): drawing the 19 whole intervals before it\$" "$tmp/err" ||
+	bad+=("cut: rc=$rc $svg $(cat "$tmp/err")")
+for c in "$tmp|is a directory" "/dev/zero|is a character device" "$tmp/fifo|is a FIFO"; do
+	timeout 10 "$lt" heatmap "${c%%|*}" -o "$tmp/x.svg" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc = 2 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -e "$tmp/x.svg" ] &&
+		grep -qx "labytrace: bad value for heatmap FILE: ${c%%|*} ${c#*|}, not a regular file" "$tmp/err" ||
+		bad+=("${c%%|*}: rc=$rc $(head -c 300 "$tmp/err")")
+done
+printf '{"type":"recording","version":1,"time":"\\u0001\\u001b[2J\\ud800\377<&"}\n%s\n' \
+	'{"type":"interval","ts":1,"allocs":[{"order":0,"class":"atomic","allocs":2}]}' >"$tmp/hostile.ndjson"
+run heatmap "$tmp/hostile.ndjson" -o "$tmp/hostile.svg" --metric allocs
+svg=$(python3 "$check_py" svg "$tmp/hostile.svg" 1)
+[ $rc = 0 ] && [[ $svg == ok* ]] && ! grep -q $'\033' "$tmp/hostile.svg" ||
+	bad+=("control characters: rc=$rc $svg $(cat "$tmp/err")")
+python3 -c 'import sys
+print("{\"type\":\"recording\",\"version\":1}")
+for i in range(86400):
+    print("{\"type\":\"interval\",\"ts\":%d,\"allocs\":[{\"order\":%d,\"allocs\":%d}]}" % (i, i % 4, i % 9 + 1))' \
+	>"$tmp/day.ndjson"
+run heatmap "$tmp/day.ndjson" -o "$tmp/day.svg" --metric allocs
+svg=$(python3 "$check_py" svg "$tmp/day.svg" 1)
+size=$(stat -c %s "$tmp/day.svg" 2>/dev/null)
+# 900 columns of 96 intervals, 4 orders: under 1 MB (it was 200 MB)
+[ $rc = 0 ] && [[ $svg == ok* ]] && [ "${size:-0}" -lt 1000000 ] ||
+	bad+=("86400 intervals: rc=$rc $svg, ${size:-no} bytes")
+if [ ${#bad[@]} = 0 ]; then
+	ok "heatmap: a cut recording drawn with one warning; directory, /dev/zero, FIFO exit 2; control characters and 86400 intervals make valid small SVGs ($size bytes)"
+else
+	not_ok "heatmap: input as it comes" "${bad[@]}"
 fi
 
 # 26. owners: the kernel's lists, or one line saying this kernel has none
