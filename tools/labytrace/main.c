@@ -565,6 +565,8 @@ static int setup(struct app *a)
 			snprintf(why, sizeof(why), "cannot read the BPF maps: %s",
 				 strerror(-err));
 		else
+			fetch_held(a, &now);	/* ranks the owners */
+		if (!err)
 			err = textfile_publish(a->opts.prometheus, &a->oc, &now, why,
 					 sizeof(why));
 		if (err) {
@@ -582,6 +584,7 @@ static int setup(struct app *a)
 			note("cannot read the BPF maps: %s", strerror(-err));
 			return EXIT_ERROR;
 		}
+		fetch_held(a, &now);	/* ranks the owners */
 		serve(a, &now);
 		note("serving http://%s/metrics", a->http.where);
 	}

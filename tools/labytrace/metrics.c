@@ -118,11 +118,11 @@ static void violations(struct expo *e, const struct out_ctx *c,
 	}
 }
 
-/* The labels of an exported owner: its name as the views show it, and kind. */
+/* The labels of an exported owner: its name (a task's without comm), and kind. */
 static void owner_labels(const struct owner_row *r, struct expo_labels *l,
 			 char *name, size_t len)
 {
-	owner_row_format(r, name, len);
+	owner_metric_label(r, name, len);
 	l->n = 0;
 	expo_label(l, "owner", name);
 	expo_label(l, "owner_kind", r->other ? "other" :
@@ -148,9 +148,34 @@ static unsigned long long owner_value(const struct owner_row *r,
 }
 
 /*
- * Per owner: the first METRICS_MAX_OWNERS, then "other" for the rest (only
- * when there is a rest).  Rows come and go with the top, so a series may
- * vanish: Prometheus marks it stale, and "other" carries its counts on.
+ * A task's comm, out of its owner label (a comm changes, or is learnt from
+ * /proc an interval late, and would split the series): an info series.
+ */
+static void owner_info(struct expo *e, const struct owner_row *const *rows,
+		       unsigned int n)
+{
+	char name[96], comm[LT_OWNER_NAME_LEN + 1];
+	struct expo_labels l;
+	unsigned int i;
+
+	expo_family(e, "labytrace_owner_info", EXPO_GAUGE, NULL,
+		    "1 for each task owner with a known comm: its name.");
+	for (i = 0; i < n; i++) {
+		if (rows[i]->other || lt_owner_kind(rows[i]->key) != LT_TASK ||
+		    !rows[i]->o.name[0])
+			continue;
+		owner_labels(rows[i], &l, name, sizeof(name));
+		owner_safe_name(rows[i]->o.name, comm);
+		expo_label(&l, "comm", comm);
+		expo_value(e, &l, 1);
+	}
+}
+
+/*
+ * Per owner: those in the exported set (owners_export_new(): the first
+ * METRICS_MAX_OWNERS ranked, for the whole run), in view order, then
+ * "other" for every owner not in it, once there is one.  An owner never
+ * moves between the two, so each counter only grows.
  */
 static void owners(struct expo *e, const struct lt_snapshot *s)
 {
@@ -182,10 +207,10 @@ static void owners(struct expo *e, const struct lt_snapshot *s)
 
 	if (!t)
 		return;
-	n = t->n < METRICS_MAX_OWNERS ? t->n : METRICS_MAX_OWNERS;
-	for (i = 0; i < n; i++)
-		rows[i] = owners_at(t, i);
-	if (owners_rest(t, n, &other))
+	for (i = n = 0; i < t->n && n < METRICS_MAX_OWNERS; i++)
+		if (owners_at(t, i)->exported)
+			rows[n++] = owners_at(t, i);
+	if (owners_unexported(t, &other))
 		rows[n++] = &other;
 	for (f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
 		expo_family(e, fams[f].name, fams[f].type, NULL, fams[f].help);
@@ -209,6 +234,7 @@ static void owners(struct expo *e, const struct lt_snapshot *s)
 		owner_labels(rows[i], &l, name, sizeof(name));
 		expo_histogram(e, &l, &rows[i]->o.hold, les, METRICS_NR_LES);
 	}
+	owner_info(e, rows, n);
 }
 
 struct reason {

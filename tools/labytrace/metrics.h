@@ -19,25 +19,29 @@
  */
 #define METRICS_NR_LES		14
 /*
- * Owners exported with an owner label: the first METRICS_MAX_OWNERS in
- * the views' order (most pages held, then most acquired), and one
- * owner="other" that sums the rest, so that every family still adds up
- * to its total.  Each has 2 gauges, 4 counters, LT_NR_KINDS violation
- * counters and a hold-time histogram.
+ * Owners exported with an owner label: the first METRICS_MAX_OWNERS ranked
+ * (owners_export_new(): most pages held, then most acquired, when first
+ * seen), for the whole run, and one owner="other" that sums every other
+ * owner, so that every family still adds up to its total and no counter
+ * goes back.  Each has 2 gauges, 4 counters, LT_NR_KINDS violation
+ * counters and a hold-time histogram, and a task with a comm an info
+ * series.
  */
-#define METRICS_MAX_OWNERS	32
+#define METRICS_MAX_OWNERS	OWNERS_EXPORTED
 #define METRICS_OWNER_SERIES	(2 + 4 + LT_NR_KINDS + METRICS_HIST_SERIES)
 /*
  * Series (sample lines) in the worst case, every key seen: 288 latency
  * histograms and 5 hold-time ones of 17 series each (14 buckets, +Inf,
  * _sum, _count), 576 allocation and 576 failure counters, 12 violation
  * counters, 3 exclusive counters, 2 gauges, 8 reasons of loss and 2 of
- * dropped records, and 33 owners of 29 series each: 7,117 in all.
+ * dropped records, 33 owners of 29 series each and 32 owner infos:
+ * 7,149 in all.
  */
 #define METRICS_HIST_SERIES	(METRICS_NR_LES + 3)
 #define METRICS_MAX_SERIES	((LT_NR_KEYS + LT_NR_OWNER_CTX) * METRICS_HIST_SERIES + \
 				 2 * LT_NR_COUNTS + 2 * LT_NR_KINDS + 3 + 2 + 8 + 2 + \
-				 (METRICS_MAX_OWNERS + 1) * METRICS_OWNER_SERIES)
+				 (METRICS_MAX_OWNERS + 1) * METRICS_OWNER_SERIES + \
+				 METRICS_MAX_OWNERS)
 
 /* Every family the run has (c->have_*); 0, or -EIO. */
 int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,

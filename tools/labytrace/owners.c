@@ -52,6 +52,17 @@ void owner_row_format(const struct owner_row *r, char *buf, size_t len)
 		     r->o.name);
 }
 
+void owner_metric_label(const struct owner_row *r, char *buf, size_t len)
+{
+	unsigned int kind = lt_owner_kind(r->key);
+
+	if (r->other || kind != LT_TASK) {
+		owner_row_format(r, buf, len);
+		return;
+	}
+	owner_format(buf, len, kind, lt_owner_id(r->key), NULL);
+}
+
 static int cmp_key(const void *a, const void *b)
 {
 	const struct owner_row *x = a, *y = b;
@@ -76,17 +87,21 @@ const struct owner_row *owners_find(const struct owner_table *t,
 	return bsearch(&probe, t->rows, t->n, sizeof(t->rows[0]), cmp_key);
 }
 
-void owners_keep_names(struct owner_table *t, const struct owner_table *prev)
+void owners_keep(struct owner_table *t, const struct owner_table *prev)
 {
 	const struct owner_row *old;
+	struct owner_row *r;
 	unsigned int i;
 
 	for (i = 0; i < t->n; i++) {
-		if (t->rows[i].o.name[0])
+		r = &t->rows[i];
+		old = owners_find(prev, r->key);
+		if (!old)
 			continue;
-		old = owners_find(prev, t->rows[i].key);
-		if (old)
-			memcpy(t->rows[i].o.name, old->o.name, sizeof(old->o.name));
+		if (!r->o.name[0])
+			memcpy(r->o.name, old->o.name, sizeof(old->o.name));
+		r->ranked = old->ranked;
+		r->exported = old->exported;
 	}
 }
 
@@ -142,6 +157,25 @@ void owners_sort_view(struct owner_table *t)
 	qsort_r(t->view, t->n, sizeof(t->view[0]), cmp_view, t);
 }
 
+void owners_export_new(struct owner_table *t)
+{
+	unsigned int i, n = 0;
+	struct owner_row *r;
+
+	for (i = 0; i < t->n; i++)
+		n += t->rows[i].exported;
+	for (i = 0; i < t->n; i++) {
+		r = &t->rows[t->view[i]];
+		if (r->ranked)
+			continue;
+		r->ranked = true;
+		if (n < OWNERS_EXPORTED) {
+			r->exported = true;
+			n++;
+		}
+	}
+}
+
 unsigned long long owner_violations(const struct owner_row *r)
 {
 	unsigned long long n = 0;
@@ -152,27 +186,51 @@ unsigned long long owner_violations(const struct owner_row *r)
 	return n;
 }
 
+static void other_begin(struct owner_row *other)
+{
+	memset(other, 0, sizeof(*other));
+	other->other = true;
+}
+
+static void other_add(struct owner_row *other, const struct owner_row *r)
+{
+	unsigned int k;
+
+	other->o.acquired += r->o.acquired;
+	other->o.released += r->o.released;
+	other->o.xfer_in += r->o.xfer_in;
+	other->o.xfer_out += r->o.xfer_out;
+	for (k = 0; k < LT_NR_KINDS; k++)
+		other->o.violations[k] += r->o.violations[k];
+	hist_merge(&other->o.hold, &r->o.hold);
+	other->held += r->held;
+	other->held_pages += r->held_pages;
+	if (r->oldest_ns > other->oldest_ns)
+		other->oldest_ns = r->oldest_ns;
+}
+
 unsigned int owners_rest(const struct owner_table *t, unsigned int max,
 			 struct owner_row *other)
 {
-	const struct owner_row *r;
-	unsigned int i, k;
+	unsigned int i;
 
-	memset(other, 0, sizeof(*other));
-	other->other = true;
-	for (i = max; i < t->n; i++) {
-		r = owners_at(t, i);
-		other->o.acquired += r->o.acquired;
-		other->o.released += r->o.released;
-		other->o.xfer_in += r->o.xfer_in;
-		other->o.xfer_out += r->o.xfer_out;
-		for (k = 0; k < LT_NR_KINDS; k++)
-			other->o.violations[k] += r->o.violations[k];
-		hist_merge(&other->o.hold, &r->o.hold);
-		other->held += r->held;
-		other->held_pages += r->held_pages;
-		if (r->oldest_ns > other->oldest_ns)
-			other->oldest_ns = r->oldest_ns;
-	}
+	other_begin(other);
+	for (i = max; i < t->n; i++)
+		other_add(other, owners_at(t, i));
 	return t->n > max ? t->n - max : 0;
+}
+
+unsigned int owners_unexported(const struct owner_table *t,
+			       struct owner_row *other)
+{
+	unsigned int i, n = 0;
+
+	other_begin(other);
+	for (i = 0; i < t->n; i++) {
+		if (t->rows[i].exported)
+			continue;
+		other_add(other, &t->rows[i]);
+		n++;
+	}
+	return n;
 }

@@ -496,7 +496,7 @@ static int read_owners(struct tracer *t)
 		in = &batch;
 	} while (!err);
 	owners_sort_key(ot);
-	owners_keep_names(ot, t->owners);
+	owners_keep(ot, t->owners);
 	t->owners->n = ot->n;
 	memcpy(t->owners->rows, ot->rows, ot->n * sizeof(ot->rows[0]));
 	memcpy(t->owners->view, ot->view, ot->n * sizeof(ot->view[0]));
@@ -622,6 +622,7 @@ size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 	} while (!err);
 	held_sort(out, n);
 	owners_sort_view(t->owners);
+	owners_export_new(t->owners);
 	return n;
 }
 

@@ -59,7 +59,8 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s);
 void tracer_new_interval(struct tracer *t);
 /*
  * The exclusive pages owned now: counts into @s (held_now, held_over, and
- * each owner's held pages, after which its owners are in view order) and
+ * each owner's held pages, after which its owners are in view order, the
+ * new ones exported while there is room: owners_export_new()) and
  * the @max oldest of those over the threshold into @out.  Returns how many
  * were stored.
  */

@@ -144,6 +144,7 @@ TYPES = {
     "labytrace_owner_held": "gauge",
     "labytrace_owner_held_pages": "gauge",
     "labytrace_owner_hold_seconds": "histogram",
+    "labytrace_owner_info": "gauge",
 }
 
 

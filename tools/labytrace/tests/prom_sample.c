@@ -74,6 +74,7 @@ int main(int argc, char **argv)
 	hist_add_value(&r->o.hold, 3000000000ULL);
 	owners_sort_key(&owners);
 	owners_sort_view(&owners);
+	owners_export_new(&owners);
 	s.owners = &owners;
 	if (metrics_write(stdout, om ? EXPO_OPENMETRICS : EXPO_CLASSIC, &c, &s) ||
 	    fflush(stdout)) {

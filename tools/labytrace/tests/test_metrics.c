@@ -334,6 +334,7 @@ static void test_owner_families(void **state)
 	ot->rows[0].held_pages = 40;
 	owners_sort_key(ot);
 	owners_sort_view(ot);
+	owners_export_new(ot);
 	s->owners = ot;
 	text = render(&c, s);
 	if (om_parse(text, &r))
@@ -346,12 +347,16 @@ static void test_owner_families(void **state)
 				     "owner_kind=\"object\"} 100\n"));
 	assert_non_null(strstr(text, "labytrace_owner_violations_total{owner=\"e2e rx0 (object 7)\","
 				     "owner_kind=\"object\",kind=\"free\"} 3\n"));
-	assert_non_null(strstr(text, "labytrace_owner_acquired_total{owner=\"task:1001(worker1)\","
+	/* a task by its tgid alone: its comm in an info series */
+	assert_non_null(strstr(text, "labytrace_owner_acquired_total{owner=\"task:1001\","
 				     "owner_kind=\"task\"} 99\n"));
+	assert_non_null(strstr(text, "labytrace_owner_info{owner=\"task:1001\","
+				     "owner_kind=\"task\",comm=\"worker1\"} 1\n"));
+	assert_null(strstr(text, "(worker1)"));
 	assert_non_null(strstr(text, "labytrace_owner_hold_seconds_count{owner=\"e2e rx0 (object 7)\","
 				     "owner_kind=\"object\"} 1\n"));
 	/* the last 5 owners (acquired 68..64) are summed as "other" */
-	assert_null(strstr(text, "worker33)"));
+	assert_null(strstr(text, "task:1033\""));
 	assert_non_null(strstr(text, "labytrace_owner_acquired_total{owner=\"other\","
 				     "owner_kind=\"other\"} 330\n"));
 	assert_non_null(strstr(text, "labytrace_owner_hold_seconds_count{owner=\"other\","
@@ -362,6 +367,149 @@ static void test_owner_families(void **state)
 	assert_int_equal(acquired, 0);
 	free(text);
 	free(ot);
+	free(s);
+}
+
+/* The samples of a classic text: "name{labels}" and its value, in order. */
+struct samples {
+	unsigned int n;
+	char *key[2048];
+	double v[2048];
+};
+
+static void samples_read(const char *text, struct samples *ss)
+{
+	const char *line, *end, *sp;
+
+	ss->n = 0;
+	for (line = text; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		assert_non_null(end);
+		if (*line == '#')
+			continue;
+		sp = memrchr(line, ' ', end - line);
+		assert_non_null(sp);
+		assert_true(ss->n < 2048);
+		ss->key[ss->n] = strndup(line, sp - line);
+		ss->v[ss->n++] = strtod(sp + 1, NULL);
+	}
+}
+
+static void samples_free(struct samples *ss)
+{
+	while (ss->n)
+		free(ss->key[--ss->n]);
+}
+
+/* A counter's samples: x_total, and a histogram's _bucket, _sum, _count. */
+static bool is_counter_sample(const char *key, const char *text)
+{
+	char name[128], fam[160];
+	size_t len = strcspn(key, "{");
+
+	snprintf(name, sizeof(name), "%.*s", (int)len, key);
+	if (len > 6 && !strcmp(name + len - 6, "_total"))
+		return true;
+	for (const char *suffix = "_bucket\0_sum\0_count\0"; *suffix; suffix += strlen(suffix) + 1) {
+		size_t sl = strlen(suffix);
+
+		if (len > sl && !strcmp(name + len - sl, suffix)) {
+			snprintf(fam, sizeof(fam), "# TYPE %.*s histogram\n", (int)(len - sl), name);
+			return strstr(text, fam) != NULL;
+		}
+	}
+	return false;
+}
+
+/*
+ * More owners than are exported, their order changing every interval, some
+ * tasks named only later: every counter sample only ever grows, and the
+ * owners' acquisitions still add up to the total.
+ */
+static void test_owner_counters_never_go_back(void **state)
+{
+	const unsigned int nr = METRICS_MAX_OWNERS + 8, intervals = 12;
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct owner_table *prev = calloc(1, sizeof(*prev)), *cur, *tmp;
+	struct samples *old = calloc(1, sizeof(*old)), *now = calloc(1, sizeof(*now)), *swap;
+	unsigned long long total;
+	unsigned int i, k, j, checked = 0, series;
+	char *text, *p;
+
+	cur = calloc(1, sizeof(*cur));
+	assert_non_null(s);
+	assert_non_null(prev);
+	assert_non_null(cur);
+	assert_non_null(old);
+	assert_non_null(now);
+	for (k = 0; k < intervals; k++) {
+		/* as the tracer reads them: rows in the map's order, counts grown */
+		memset(cur, 0, sizeof(*cur));
+		total = 0;
+		for (i = 0; i < nr - (k < 4 ? 6 : 0); i++) {
+			struct owner_row *o = &cur->rows[cur->n++];
+
+			o->key = lt_owner_key(i % 3 ? LT_TASK : LT_OBJECT, 100 + i);
+			if (i % 3 == 0)
+				snprintf(o->o.name, sizeof(o->o.name), "eth0 rx%u", i);
+			else if (k >= 2)	/* a comm found in /proc later */
+				snprintf(o->o.name, sizeof(o->o.name), "worker%u", i);
+			o->o.acquired = 1000 + k * (1 + (i * 37) % nr) + k * k * (i % 3);
+			o->o.released = o->o.acquired / 2;
+			o->o.violations[LT_KIND_FREE] = k * (i % 5);
+			for (j = 0; j <= k; j++)
+				hist_add_value(&o->o.hold, 1000ULL << (i % 20));
+			total += o->o.acquired;
+		}
+		owners_sort_key(cur);
+		owners_keep(cur, prev);
+		/* what each holds now: a ranking that moves every interval */
+		for (i = 0; i < cur->n; i++) {
+			cur->rows[i].held = (i * 7 + k * 13) % nr;
+			cur->rows[i].held_pages = cur->rows[i].held;
+		}
+		owners_sort_view(cur);
+		owners_export_new(cur);
+		s->owners = cur;
+		text = render_fmt(EXPO_CLASSIC, &c, s);
+		samples_read(text, now);
+		/* every counter that was there is still there, no smaller */
+		for (i = 0; i < old->n; i++) {
+			if (!is_counter_sample(old->key[i], text))
+				continue;
+			for (j = 0; j < now->n && strcmp(now->key[j], old->key[i]); j++)
+				;
+			if (j == now->n)
+				fail_msg("interval %u: %s vanished", k, old->key[i]);
+			if (now->v[j] < old->v[i])
+				fail_msg("interval %u: %s went back from %.0f to %.0f", k,
+					 old->key[i], old->v[i], now->v[j]);
+			checked++;
+		}
+		/* at most METRICS_MAX_OWNERS owners and "other", adding up */
+		series = 0;
+		for (p = text; (p = strstr(p, "\nlabytrace_owner_acquired_total{")); p++) {
+			total -= strtoull(strchr(p, '}') + 2, NULL, 10);
+			series++;
+		}
+		assert_int_equal(total, 0);
+		assert_true(series <= METRICS_MAX_OWNERS + 1);
+		free(text);
+		samples_free(old);
+		swap = old;
+		old = now;
+		now = swap;
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+	print_message("# %u counter samples compared with the interval before\n", checked);
+	samples_free(old);
+	free(old);
+	free(now);
+	free(prev);
+	free(cur);
 	free(s);
 }
 
@@ -396,8 +544,9 @@ static void test_worst_case_series(void **state)
 	for (i = 0; i < 3 * METRICS_MAX_OWNERS; i++) {
 		struct owner_row *o = &ot->rows[ot->n++];
 
-		o->key = lt_owner_key(i % LT_NR_OWNER_CTX, i);
-		snprintf(o->o.name, sizeof(o->o.name), "eth%u rx%u", i / 8, i % 8);
+		/* tasks with a comm: an info series each, the most */
+		o->key = lt_owner_key(LT_TASK, i);
+		snprintf(o->o.name, sizeof(o->o.name), "worker%u", i);
 		o->o.acquired = 10 + i;
 		for (unsigned int k = 0; k < LT_NR_KINDS; k++)
 			o->o.violations[k] = 1;
@@ -405,6 +554,7 @@ static void test_worst_case_series(void **state)
 	}
 	owners_sort_key(ot);
 	owners_sort_view(ot);
+	owners_export_new(ot);
 	s->owners = ot;
 	text = render_fmt(EXPO_CLASSIC, &c, s);
 	if (prom_parse(text, &r))
@@ -414,7 +564,7 @@ static void test_worst_case_series(void **state)
 	lines += text[0] != '#';
 	assert_int_equal(r.samples, METRICS_MAX_SERIES);
 	assert_int_equal(lines, METRICS_MAX_SERIES);
-	assert_int_equal(METRICS_MAX_SERIES, 7117);
+	assert_int_equal(METRICS_MAX_SERIES, 7149);
 	print_message("# worst case: %d series (the kernel's 36 buckets made %d)\n",
 		      r.samples, (LT_NR_KEYS + LT_NR_CTX) * (LT_NR_SLOTS + 2) +
 		      2 * LT_NR_COUNTS + 24);
@@ -851,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_classic_format),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_owner_families),
+		cmocka_unit_test(test_owner_counters_never_go_back),
 		cmocka_unit_test(test_worst_case_series),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_classic_parser_is_strict),

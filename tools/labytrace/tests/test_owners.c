@@ -113,7 +113,7 @@ static void test_keep_names(void **state)
 	row(t, LT_TASK, 501, "", 2);
 	row(t, LT_SOFTIRQ, 0, "mine", 2);
 	owners_sort_key(t);
-	owners_keep_names(t, prev);
+	owners_keep(t, prev);
 	assert_string_equal(owners_find(t, lt_owner_key(LT_TASK, 500))->o.name, "consumer");
 	assert_string_equal(owners_find(t, lt_owner_key(LT_OBJECT, 7))->o.name, "e2e rx0");
 	assert_string_equal(owners_find(t, lt_owner_key(LT_TASK, 501))->o.name, "");
