@@ -16,9 +16,8 @@
 #include "expo.h"
 #include "http.h"
 
-/* A stuck client is dropped after this long; a few at once, at most. */
-#define HTTP_TIMEOUT_S		10
-#define HTTP_MAX_CLIENTS	32
+/* Per connection, at most: a request's headers fit many times over. */
+#define HTTP_MEMORY		(16 * 1024)
 
 /* Both texts of one interval, alive while a response still sends them. */
 struct http_body {
@@ -60,7 +59,7 @@ int http_parse_listen(const char *s, char *host, size_t len, unsigned int *port)
 		hlen = colon - s;
 		p = colon + 1;
 	}
-	if (!hlen || hlen >= len || *p < '0' || *p > '9')
+	if (hlen >= len || *p < '0' || *p > '9' || (!hlen && h != s))
 		return -1;
 	errno = 0;
 	v = strtoul(p, &end, 10);
@@ -93,16 +92,28 @@ static int listen_socket(const char *addr, char *where, size_t wlen,
 	struct addrinfo *ai;
 	char host[256], serv[8], name[INET6_ADDRSTRLEN];
 	unsigned int port;
-	int fd, err, one = 1;
+	int fd, err, one = 1, v6only;
+	bool any;
 
 	if (http_parse_listen(addr, host, sizeof(host), &port))
 		return failed(why, len, EINVAL, addr,
-			      "not ADDRESS:PORT (e.g. 127.0.0.1:9435 or [::1]:9435)");
+			      "not ADDRESS:PORT or :PORT (e.g. 127.0.0.1:9435, [::1]:9435 or :9435)");
+	/* :PORT is every address: IPv6's, which takes IPv4 too, else IPv4's. */
+	any = !host[0];
 	snprintf(serv, sizeof(serv), "%u", port);
-	err = getaddrinfo(host, serv, &hints, &ai);
+	err = getaddrinfo(any ? "::" : host, serv, &hints, &ai);
+	if (err == EAI_ADDRFAMILY || err == EAI_NONAME)
+		err = any ? getaddrinfo("0.0.0.0", serv, &hints, &ai) : err;
 	if (err)
 		return failed(why, len, EINVAL, addr, gai_strerror(err));
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 && any && errno == EAFNOSUPPORT) {
+		freeaddrinfo(ai);
+		err = getaddrinfo("0.0.0.0", serv, &hints, &ai);
+		if (err)
+			return failed(why, len, EINVAL, addr, gai_strerror(err));
+		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	}
 	if (fd < 0) {
 		err = errno;
 		freeaddrinfo(ai);
@@ -110,8 +121,9 @@ static int listen_socket(const char *addr, char *where, size_t wlen,
 	}
 	/* A restarted labytrace may take its port back at once (TIME_WAIT). */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	v6only = !any;
 	if (ai->ai_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 64) ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl)) {
 		err = errno;
@@ -153,16 +165,109 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
 	return ret;
 }
 
+/* The slot of @conn, or NULL (no room: a connection with no deadline). */
+static struct http_client *client_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* A connection opens or closes: its slot, taken or given back. */
+static void client_notify(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct http *h = cls;
+	struct http_client *c = *socket_context;
+	unsigned int i;
+
+	pthread_mutex_lock(&h->lock);
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		/* before libmicrohttpd closes the fd: the reaper never sees it reused */
+		if (c)
+			memset(c, 0, sizeof(*c));
+	} else {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		for (i = 0; i < HTTP_MAX_CLIENTS && h->clients[i].conn; i++)
+			;
+		if (i < HTTP_MAX_CLIENTS && ci) {
+			c = &h->clients[i];
+			c->conn = conn;
+			c->fd = ci->connect_fd;
+			clock_gettime(CLOCK_MONOTONIC, &c->since);
+			*socket_context = c;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* A request answered: the deadline for the next one starts now. */
+static void client_answered(void *cls, struct MHD_Connection *conn,
+			    void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct http_client *c = client_of(conn);
+	struct http *h = cls;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&h->lock);
+	c->busy = false;
+	clock_gettime(CLOCK_MONOTONIC, &c->since);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * libmicrohttpd's timeout is for idleness, and a byte every few seconds
+ * is not idle: every second, a connection waiting longer than
+ * HTTP_HEADER_S for its request is shut down, and libmicrohttpd, seeing
+ * it end, closes it as it would any.
+ */
+static void *reaper(void *arg)
+{
+	struct http *h = arg;
+	struct http_client *c;
+	struct timespec now;
+	unsigned int i;
+
+	pthread_mutex_lock(&h->lock);
+	while (!h->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (i = 0; i < HTTP_MAX_CLIENTS; i++) {
+			c = &h->clients[i];
+			if (!c->conn || c->busy || c->dropped ||
+			    now.tv_sec - c->since.tv_sec < HTTP_HEADER_S)
+				continue;
+			shutdown(c->fd, SHUT_RDWR);
+			c->dropped = true;
+		}
+		now.tv_sec++;
+		pthread_cond_timedwait(&h->wake, &h->lock, &now);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 			      const char *url, const char *method,
 			      const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **con_cls)
 {
+	struct http_client *c = client_of(conn);
 	struct http *h = cls;
 	struct http_body *b;
 	struct MHD_Response *r;
 	enum expo_format fmt;
 	enum MHD_Result ret;
+
+	/* The request is whole: no deadline until it is answered. */
+	if (c) {
+		pthread_mutex_lock(&h->lock);
+		c->busy = true;
+		pthread_mutex_unlock(&h->lock);
+	}
 
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -199,15 +304,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 
 int http_start(struct http *h, const char *listen, char *why, size_t len)
 {
+	pthread_condattr_t attr;
 	sigset_t block, old;
 	int fd, err;
 
 	memset(h, 0, sizeof(*h));
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->wake, &attr);
+	pthread_condattr_destroy(&attr);
 	fd = listen_socket(listen, h->where, sizeof(h->where), why, len);
 	if (fd < 0)
 		return fd;
-	/* Signals are the tracing loop's: the server's thread never takes them. */
+	/* Signals are the tracing loop's: the server's threads never take them. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
@@ -219,13 +329,27 @@ int http_start(struct http *h, const char *listen, char *why, size_t len)
 				     (unsigned int)HTTP_TIMEOUT_S,
 				     MHD_OPTION_CONNECTION_LIMIT,
 				     (unsigned int)HTTP_MAX_CLIENTS,
+				     MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				     (unsigned int)HTTP_MAX_PER_ADDRESS,
+				     MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				     (size_t)HTTP_MEMORY,
+				     MHD_OPTION_NOTIFY_CONNECTION, client_notify, h,
+				     MHD_OPTION_NOTIFY_COMPLETED, client_answered, h,
 				     MHD_OPTION_END);
 	err = errno;
+	if (h->daemon) {
+		err = pthread_create(&h->reaper, NULL, reaper, h);
+		h->reaping = !err;
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!h->daemon) {
 		close(fd);
 		return failed(why, len, err ? err : EIO, listen,
 			      "libmicrohttpd could not start");
+	}
+	if (!h->reaping) {
+		http_stop(h);
+		return failed(why, len, err, listen, NULL);
 	}
 	return 0;
 }
@@ -254,6 +378,14 @@ void http_publish(struct http *h, char *classic, size_t classic_len,
 
 void http_stop(struct http *h)
 {
+	if (h->reaping) {
+		pthread_mutex_lock(&h->lock);
+		h->stopping = true;
+		pthread_cond_signal(&h->wake);
+		pthread_mutex_unlock(&h->lock);
+		pthread_join(h->reaper, NULL);
+		h->reaping = false;
+	}
 	if (h->daemon)
 		MHD_stop_daemon(h->daemon);
 	h->daemon = NULL;

@@ -107,7 +107,8 @@ static const struct argp_option argp_opts[] = {
 	  "regular file or not exist", 1 },
 	{ "listen", OPT_LISTEN, "ADDRESS:PORT", 0,
 	  "Also serve the counts over HTTP at /metrics (classic text, or "
-	  "OpenMetrics when asked for); port 0 picks a free one", 1 },
+	  "OpenMetrics when asked for); :PORT for every address, port 0 picks "
+	  "a free one", 1 },
 	{ "output", 'o', "FILE", 0,
 	  "record: the recording; heatmap: the SVG (a regular file or new)", 1 },
 	{ "failure-records", OPT_FAILURE_RECORDS, "N", 0,
@@ -345,7 +346,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		unsigned int port;
 
 		if (http_parse_listen(arg, host, sizeof(host), &port))
-			return bad(state, "bad value for %s: '%s' (ADDRESS:PORT, e.g. 127.0.0.1:9435 or [::1]:9435)",
+			return bad(state, "bad value for %s: '%s' (ADDRESS:PORT or :PORT, e.g. 127.0.0.1:9435, [::1]:9435 or :9435)",
 				   "--listen", arg);
 		o->listen = arg;
 		break;

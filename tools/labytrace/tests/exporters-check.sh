@@ -34,8 +34,8 @@ cleanup() {
 trap cleanup EXIT
 
 tests=(textfile_node_exporter textfile_all_families listen_formats listen_bad_requests
-       listen_bad_address listen_never_blocks prometheus_scrape prometheus_openmetrics
-       dashboard)
+       listen_bad_address listen_never_blocks listen_slowloris listen_port_only
+       prometheus_scrape prometheus_openmetrics dashboard)
 # shellcheck source-path=SCRIPTDIR source=tap-lib.sh
 . "$here/tap-lib.sh"
 # "ok ..." from exporters.py, or its errors.
@@ -228,7 +228,8 @@ else
 fi
 
 # 6. Stuck and slow clients never delay a map read: eight connections that
-# never finish their request, one that never reads its response, while
+# never finish their request, one that never reads its response (from other
+# addresses than the scraper's, which has 8 connections at most), while
 # intervals of 0.2 s must all come on time and other clients be served.
 timeout 30 "$lt" failures -d 3 -i 0.2 -j --listen 127.0.0.1:0 >"$tmp/nb.ndjson" 2>"$tmp/nb.err" &
 lpid=$!
@@ -241,10 +242,10 @@ import socket, sys, time, urllib.request
 port = int(sys.argv[1])
 stuck = []
 for _ in range(8):
-    s = socket.create_connection(("127.0.0.1", port))
+    s = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.2", 0))
     s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")  # never finished
     stuck.append(s)
-reader = socket.create_connection(("127.0.0.1", port))
+reader = socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.3", 0))
 reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
 reader.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 50)  # never read
 served, slowest = 0, 0.0
@@ -281,7 +282,106 @@ print(len(ts), "%.3f" % max(b - a for a, b in zip(ts, ts[1:])) if len(ts) > 1 el
 	fi
 fi
 
-# 7-9. Prometheus scrapes labytrace on loopback.  -p makes the counts
+# 7. A slowloris: 40 connections from another address (127.0.0.2) that
+# trickle a header a byte a second and reconnect when dropped, and from the
+# scraper's own address 3 that trickle and 2 that send nothing.  A scraper
+# (curl, every 0.5 s for 12 s) must get 200 every time, within its 5 s
+# timeout, and the scraper's address must lose its stuck connections to the
+# header deadline.  Without limits the 45 took every one of the 32 slots and
+# no scrape was served.
+timeout 60 "$lt" failures -d 30 -i 0.5 --listen 127.0.0.1:0 >/dev/null 2>"$tmp/sl.err" &
+lpid=$!
+pids+=("$lpid")
+if ! lport=$(served_port "$tmp/sl.err"); then
+	not_ok "a slowloris does not take /metrics down" "no 'serving' line" "$(cat "$tmp/sl.err")"
+else
+	timeout 40 python3 - "$lport" <<'EOF' >"$tmp/sl.out" 2>&1
+import socket, subprocess, sys, time
+port = int(sys.argv[1])
+url = f"http://127.0.0.1:{port}/metrics"
+
+def connect(src, header):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    if header:
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: ")
+    return s
+
+def closed(s):
+    try:
+        return s.recv(1, socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+far = [connect("127.0.0.2", True) for _ in range(40)]
+near = [connect("127.0.0.1", i < 3) for i in range(5)]
+start = time.time()
+near_closed = [None] * len(near)
+codes, slowest, tick = [], 0.0, start
+while time.time() - start < 12:
+    if time.time() >= tick:
+        tick += 1
+        for i, s in enumerate(far):
+            if closed(s):
+                s.close()
+                try:
+                    far[i] = connect("127.0.0.2", True)
+                except OSError:
+                    pass
+            else:
+                try:
+                    s.send(b"a")
+                except OSError:
+                    pass
+        for i, s in enumerate(near):
+            if near_closed[i] is None and closed(s):
+                near_closed[i] = time.time() - start
+            elif near_closed[i] is None and i < 3:
+                try:
+                    s.send(b"a")
+                except OSError:
+                    pass
+    t = time.time()
+    r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        "--max-time", "5", url], capture_output=True, text=True)
+    slowest = max(slowest, time.time() - t)
+    codes.append(r.stdout)
+    time.sleep(0.5)
+bad = [c for c in codes if c != "200"]
+print(f"{len(codes)} scrapes, {len(bad)} failed ({' '.join(sorted(set(bad)))}), "
+      f"slowest {slowest:.2f} s; the scraper's address's stuck connections "
+      f"dropped after {' '.join('-' if c is None else '%.0f' % c for c in near_closed)} s")
+sys.exit(1 if bad or None in near_closed or not codes else 0)
+EOF
+	crc=$?
+	check "a slowloris does not take /metrics down: $(cat "$tmp/sl.out")" test $crc = 0
+fi
+stop "$lpid"
+
+# 8. --listen :PORT, the exporters' convention: every address, IPv4 and IPv6.
+timeout 30 "$lt" failures -d 5 -i 0.5 --listen :0 >/dev/null 2>"$tmp/any.err" &
+lpid=$!
+pids+=("$lpid")
+aport=
+for _ in $(seq 50); do
+	aport=$(sed -n 's|^labytrace: serving http://\[::\]:\([0-9]*\)/metrics$|\1|p' "$tmp/any.err")
+	[ -n "$aport" ] && break
+	sleep 0.1
+done
+if [ -z "$aport" ]; then
+	not_ok "--listen :PORT serves every address" "no 'serving http://[::]:PORT' line" "$(cat "$tmp/any.err")"
+else
+	got4=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$aport/metrics")
+	got6=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://[::1]:$aport/metrics")
+	check "--listen :PORT serves every address: 127.0.0.1 $got4, [::1] $got6" \
+		test "$got4" = 200 -a "$got6" = 200
+fi
+stop "$lpid"
+
+# 9-11. Prometheus scrapes labytrace on loopback.  -p makes the counts
 # stop when the load does (a gated dd: only its allocations are counted),
 # so that once Prometheus has scraped after the load, its values and the
 # summary labytrace prints at the end must be the same.
@@ -294,7 +394,7 @@ lpid=$!
 pids+=("$lpid")
 if ! lport=$(served_port "$tmp/p.err"); then
 	echo go >"$tmp/gate"
-	for _ in 7 8 9; do not_ok "prometheus" "labytrace does not serve" "$(cat "$tmp/p.err")"; done
+	for _ in 9 10 11; do not_ok "prometheus" "labytrace does not serve" "$(cat "$tmp/p.err")"; done
 else
 	mkdir "$tmp/prom"
 	cat >"$tmp/prom/prometheus.yml" <<EOF
@@ -309,7 +409,7 @@ EOF
 	if ! serve prometheus /-/ready timeout 60 prometheus --config.file="$tmp/prom/prometheus.yml" \
 		--storage.tsdb.path="$tmp/prom/data" --web.listen-address=127.0.0.1:@PORT@; then
 		echo go >"$tmp/gate"
-		for _ in 7 8 9; do not_ok "prometheus" "prometheus did not start" "$(tail -n3 "$tmp/prometheus.log")"; done
+		for _ in 9 10 11; do not_ok "prometheus" "prometheus did not start" "$(tail -n3 "$tmp/prometheus.log")"; done
 	else
 		purl=http://127.0.0.1:$port
 		echo go >"$tmp/gate"

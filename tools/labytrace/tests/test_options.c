@@ -220,6 +220,11 @@ static void test_commands(void **state)
 	assert_int_equal(r.ret, OPTIONS_RUN);
 	assert_int_equal(r.o.modes, MODE_FAILURES);
 	done(&r);
+	/* :PORT, every address, as exporters take it */
+	parse(&r, "--listen", ":9435", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_string_equal(r.o.listen, ":9435");
+	done(&r);
 
 	parse(&r, "record", "-o", "rec.ndjson", "-i", "2", NULL);
 	assert_int_equal(r.ret, OPTIONS_RUN);
@@ -261,7 +266,8 @@ static void test_commands(void **state)
 	bad("owners lists what is owned now", "owners", "--prometheus", "x.prom", NULL);
 
 	bad("bad value for --listen: '9435' (ADDRESS:PORT", "--listen", "9435", NULL);
-	bad("bad value for --listen: ':9435'", "--listen", ":9435", NULL);
+	bad("bad value for --listen: '[]:9435'", "--listen", "[]:9435", NULL);
+	bad("bad value for --listen: ':'", "--listen", ":", NULL);
 	bad("bad value for --listen: '127.0.0.1:65536'", "--listen", "127.0.0.1:65536", NULL);
 	bad("bad value for --listen: '127.0.0.1:-1'", "--listen", "127.0.0.1:-1", NULL);
 	bad("bad value for --listen: '127.0.0.1:http'", "--listen", "127.0.0.1:http", NULL);
