@@ -115,6 +115,16 @@ void expo_value(struct expo *e, const struct expo_labels *l,
 	fprintf(e->f, "%llu\n", v);
 }
 
+void expo_value_seconds(struct expo *e, const struct expo_labels *l,
+			unsigned long long ns)
+{
+	char buf[32];
+
+	expo_seconds(buf, sizeof(buf), ns);
+	series(e, "", l, NULL);
+	fprintf(e->f, "%s\n", buf);
+}
+
 void expo_histogram(struct expo *e, const struct expo_labels *l,
 		    const struct lt_hist *h, const unsigned int *les,
 		    unsigned int nles)

@@ -50,6 +50,9 @@ void expo_family(struct expo *e, const char *name, enum expo_type type,
 		 const char *unit, const char *help);
 void expo_value(struct expo *e, const struct expo_labels *l,
 		unsigned long long v);
+/* A gauge of seconds, exactly as @ns says. */
+void expo_value_seconds(struct expo *e, const struct expo_labels *l,
+			unsigned long long ns);
 /*
  * A log2 histogram (struct lt_hist) with buckets only at the upper bounds
  * of @les (slot indexes, increasing), then +Inf, _sum and _count.  Exact:

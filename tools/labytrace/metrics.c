@@ -284,12 +284,28 @@ static void lost(struct expo *e, const struct lt_snapshot *s)
 		  sizeof(dropped_reasons) / sizeof(dropped_reasons[0]));
 }
 
+/*
+ * When the counts were read, to the millisecond: a textfile no longer
+ * replaced (labytrace gone, a full disk) still serves its last values, and
+ * time() minus this says how old they are.
+ */
+static void last_update(struct expo *e, const struct out_ctx *c,
+			const struct lt_snapshot *s)
+{
+	long long real = (long long)s->ts_ns + c->mono_to_real_ns;
+
+	expo_family(e, "labytrace_last_update_timestamp_seconds", EXPO_GAUGE, "seconds",
+		    "When labytrace last read the kernel's counts, in seconds since the epoch.");
+	expo_value_seconds(e, NULL, real > 0 ? (unsigned long long)real / 1000000 * 1000000 : 0);
+}
+
 int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,
 		  const struct lt_snapshot *cum)
 {
 	struct expo e;
 
 	expo_begin(&e, f, fmt);
+	last_update(&e, c, cum);
 	if (c->have_latency)
 		latency(&e, c, cum);
 	if (c->have_failures)

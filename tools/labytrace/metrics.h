@@ -34,14 +34,14 @@
  * histograms and 5 hold-time ones of 17 series each (14 buckets, +Inf,
  * _sum, _count), 576 allocation and 576 failure counters, 12 violation
  * counters, 3 exclusive counters, 2 gauges, 8 reasons of loss and 2 of
- * dropped records, 33 owners of 29 series each and 32 owner infos:
- * 7,149 in all.
+ * dropped records, 33 owners of 29 series each, 32 owner infos and the
+ * time of the last update: 7,150 in all.
  */
 #define METRICS_HIST_SERIES	(METRICS_NR_LES + 3)
 #define METRICS_MAX_SERIES	((LT_NR_KEYS + LT_NR_OWNER_CTX) * METRICS_HIST_SERIES + \
 				 2 * LT_NR_COUNTS + 2 * LT_NR_KINDS + 3 + 2 + 8 + 2 + \
 				 (METRICS_MAX_OWNERS + 1) * METRICS_OWNER_SERIES + \
-				 METRICS_MAX_OWNERS)
+				 METRICS_MAX_OWNERS + 1)
 
 /* Every family the run has (c->have_*); 0, or -EIO. */
 int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,

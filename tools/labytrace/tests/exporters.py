@@ -129,10 +129,16 @@ def node_final(ndjson, scrape):
             problem(f"node_exporter lost {fam}'s HELP: {helps[fam]}")
     if got.get(("node_textfile_scrape_error", frozenset())) != 0:
         problem("node_textfile_scrape_error is not 0")
+    # the file's last update is the final summary's reading of the maps
+    stamp = got.get(("labytrace_last_update_timestamp_seconds", frozenset()))
+    if types.get("labytrace_last_update_timestamp_seconds") != "gauge":
+        problem("node_exporter does not type labytrace_last_update_timestamp_seconds as gauge")
+    if stamp is None or abs(stamp - final["ts"]) > 0.002:
+        problem(f"labytrace_last_update_timestamp_seconds {stamp}, the summary's ts {final['ts']}")
     want = expected(final)
     compare(want, got, "node_exporter")
     finish(f"{len(want)} series equal to the summary ({final['allocs']} allocations, "
-           f"{final['failures']} failures), all typed counter")
+           f"{final['failures']} failures), all typed counter; last update at the summary's time")
 
 
 # What each family must be, whatever the writer says.
@@ -145,6 +151,7 @@ TYPES = {
     "labytrace_owner_held_pages": "gauge",
     "labytrace_owner_hold_seconds": "histogram",
     "labytrace_owner_info": "gauge",
+    "labytrace_last_update_timestamp_seconds": "gauge",
 }
 
 
@@ -212,6 +219,9 @@ def prom_om(url):
         got = [m["type"] for m in meta.get(fam, [])]
         if got != [typ]:
             problem(f"metadata for {fam}: {got} (classic text would name it {fam}_total)")
+    got = [m["type"] for m in meta.get("labytrace_last_update_timestamp_seconds", [])]
+    if got != ["gauge"]:
+        problem(f"metadata for labytrace_last_update_timestamp_seconds: {got}, not gauge")
     if any(k.endswith("_total") and k.startswith("labytrace_") for k in meta):
         problem("a family named _total: Prometheus got the classic format")
     finish("families named and typed as OpenMetrics names them: Accept was honoured")

@@ -257,6 +257,44 @@ static void test_classic_format(void **state)
 	free(s);
 }
 
+/*
+ * When the counts were read, in both formats: a textfile that stopped
+ * being replaced (a full disk, labytrace gone) shows as time() minus it.
+ */
+static void test_last_update_timestamp(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = sample_snapshot();
+	struct om_result r;
+	char *text;
+
+	s->ts_ns = 5000123456789ULL;			/* monotonic */
+	c.mono_to_real_ns = 1765000000000000000LL - 5000000000000LL;
+	text = render_fmt(EXPO_CLASSIC, &c, s);
+	if (prom_parse(text, &r))
+		fail_msg("%s", r.err);
+	assert_non_null(strstr(text,
+		"# HELP labytrace_last_update_timestamp_seconds When labytrace last read "
+		"the kernel's counts, in seconds since the epoch.\n"
+		"# TYPE labytrace_last_update_timestamp_seconds gauge\n"
+		"labytrace_last_update_timestamp_seconds 1765000000.123\n"));
+	free(text);
+	text = render(&c, s);
+	if (om_parse(text, &r))
+		fail_msg("%s", r.err);
+	assert_non_null(strstr(text,
+		"# TYPE labytrace_last_update_timestamp_seconds gauge\n"
+		"# UNIT labytrace_last_update_timestamp_seconds seconds\n"));
+	assert_non_null(strstr(text, "\nlabytrace_last_update_timestamp_seconds 1765000000.123\n"));
+	free(text);
+	/* a failures-only run has it too */
+	c.have_latency = c.have_violations = false;
+	text = render_fmt(EXPO_CLASSIC, &c, s);
+	assert_non_null(strstr(text, "\nlabytrace_last_update_timestamp_seconds 1765000000.123\n"));
+	free(text);
+	free(s);
+}
+
 /* Label values and HELP escaped as each format wants (owner names will be the kernel's). */
 static void test_escaping(void **state)
 {
@@ -564,7 +602,7 @@ static void test_worst_case_series(void **state)
 	lines += text[0] != '#';
 	assert_int_equal(r.samples, METRICS_MAX_SERIES);
 	assert_int_equal(lines, METRICS_MAX_SERIES);
-	assert_int_equal(METRICS_MAX_SERIES, 7149);
+	assert_int_equal(METRICS_MAX_SERIES, 7150);
 	print_message("# worst case: %d series (the kernel's 36 buckets made %d)\n",
 		      r.samples, (LT_NR_KEYS + LT_NR_CTX) * (LT_NR_SLOTS + 2) +
 		      2 * LT_NR_COUNTS + 24);
@@ -1000,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(test_parser_is_strict),
 		cmocka_unit_test(test_classic_format),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_last_update_timestamp),
 		cmocka_unit_test(test_owner_families),
 		cmocka_unit_test(test_owner_counters_never_go_back),
 		cmocka_unit_test(test_worst_case_series),
