@@ -89,6 +89,7 @@ enum {
 	OPT_VIOLATION_RECORDS,
 	OPT_LAT_SOURCE,
 	OPT_USAGE,
+	OPT_GFP_MASK,		/* --gfp with a mask: not an option of its own */
 };
 
 static const struct argp_option argp_opts[] = {
@@ -157,7 +158,97 @@ struct parse_state {
 	struct options *o;
 	FILE *out, *err;
 	int result;
+	unsigned int given;	/* of scope[], a bit each */
+	bool live_alone;	/* --live with no "=WHEN" */
 };
+
+#define TRACING		(1U << CMD_TRACE | 1U << CMD_RECORD)
+#define HEATMAP		(1U << CMD_HEATMAP)
+#define OWNERS		(1U << CMD_OWNERS)
+
+/*
+ * Where each option does something: the commands that take it and, when
+ * tracing (record too), the modes it serves, one of which must run (0: any).
+ * An option given anywhere else is refused with one line (check_scope()),
+ * never silently ignored.  --live, -v, --help and the like go anywhere.
+ */
+static const struct {
+	int key;
+	const char *name;
+	unsigned int cmds;
+	unsigned int modes;
+	const char *where;	/* "is for ..." */
+} scope[] = {
+	{ 'i', "-i", TRACING, 0, "tracing and record" },
+	{ 'd', "-d", TRACING, 0, "tracing and record" },
+	{ 'j', "-j", TRACING | OWNERS, 0, "tracing, record and owners" },
+	{ OPT_PROMETHEUS, "--prometheus", TRACING, 0, "tracing and record" },
+	{ OPT_LISTEN, "--listen", TRACING, 0, "tracing and record" },
+	{ 'o', "-o", 1U << CMD_RECORD | HEATMAP, 0, "record and heatmap" },
+	{ 'p', "-p", TRACING, 0, "tracing and record" },
+	{ 'C', "-C", TRACING, 0, "tracing and record" },
+	{ OPT_ORDER, "--order", TRACING | HEATMAP, 0, "tracing, record and heatmap" },
+	{ OPT_CONTEXT, "--context", TRACING | HEATMAP, 0, "tracing, record and heatmap" },
+	/* the kernel's violation events carry no gfp flags, and are all exclusive */
+	{ OPT_GFP, "--gfp", TRACING | HEATMAP, MODE_LATENCY | MODE_FAILURES,
+	  "latency and failures" },
+	{ OPT_GFP_MASK, "--gfp MASK", TRACING, MODE_LATENCY | MODE_FAILURES,
+	  "latency and failures" },
+	{ OPT_EXCLUSIVE, "--exclusive", TRACING | HEATMAP, MODE_LATENCY | MODE_FAILURES,
+	  "latency and failures" },
+	{ OPT_WARNED_ONLY, "--warned-only", TRACING, MODE_LATENCY | MODE_FAILURES,
+	  "latency and failures" },
+	{ OPT_FAILURE_RECORDS, "--failure-records", TRACING, MODE_FAILURES, "failures" },
+	{ OPT_HELD_OVER, "--held-over", TRACING, MODE_VIOLATIONS, "violations" },
+	{ OPT_HELD_TOP, "--held-top", TRACING | OWNERS, MODE_VIOLATIONS,
+	  "violations and owners" },
+	{ OPT_HELD_MAX, "--held-max", TRACING, MODE_VIOLATIONS, "violations" },
+	{ OPT_VIOLATION_RECORDS, "--violation-records", TRACING, MODE_VIOLATIONS,
+	  "violations" },
+	{ OPT_LAT_SOURCE, "--latency-source", TRACING, MODE_LATENCY, "latency" },
+	{ OPT_METRIC, "--metric", HEATMAP, 0, "heatmap" },
+};
+
+/* Remember that the option @key was given (--gfp: a class or a mask). */
+static void given(struct parse_state *ps, int key, const char *arg)
+{
+	unsigned int i;
+
+	if (key == OPT_GFP && gfp_class_parse(arg) < 0)
+		key = OPT_GFP_MASK;
+	for (i = 0; i < sizeof(scope) / sizeof(scope[0]); i++)
+		if (scope[i].key == key)
+			ps->given |= 1U << i;
+}
+
+const char *options_shown(const char *s, char *buf, size_t len)
+{
+	size_t n = 0, cap = len > 4 ? len - 4 : 0, elen;
+	unsigned char c;
+	char esc[8];
+
+	if (cap > OPTIONS_SHOWN_MAX)
+		cap = OPTIONS_SHOWN_MAX;
+	for (; *s; s++) {
+		c = *s;
+		if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(esc, sizeof(esc), "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20 || c == 0x7f)
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+		else
+			snprintf(esc, sizeof(esc), "%c", c);
+		elen = strlen(esc);
+		if (n + elen > cap) {
+			memcpy(buf + n, "...", 4);
+			return buf;
+		}
+		memcpy(buf + n, esc, elen);
+		n += elen;
+	}
+	if (len)
+		buf[n] = '\0';
+	return buf;
+}
 
 void options_init(struct options *o)
 {
@@ -235,6 +326,13 @@ static int parse_uint(const char *s, unsigned long long max, bool hex,
 	return 0;
 }
 
+/* A single mode's name. */
+static const char *mode_name(unsigned int mode)
+{
+	return mode == MODE_LATENCY ? "latency" : mode == MODE_FAILURES ? "failures" :
+	       mode == MODE_VIOLATIONS ? "violations" : "these modes";
+}
+
 static int parse_mode(const char *s, unsigned int *mode)
 {
 	if (!strcmp(s, "latency"))
@@ -305,7 +403,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	int w;
 	const struct argp_option *opt;
 	const char *a;
+	char shown[OPTIONS_SHOWN_MAX + 8];
 
+	/* The value as messages echo it: escaped, cut. */
+	if (arg)
+		options_shown(arg, shown, sizeof(shown));
+	if (key > 0 && key < ARGP_KEY_END)	/* an option, not argp's own keys */
+		given(ps, key, arg);
 	switch (key) {
 	case ARGP_KEY_INIT:
 		state->out_stream = ps->out;
@@ -315,12 +419,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (parse_duration(arg, 1000000000ULL, &o->interval_ns) ||
 		    o->interval_ns < 10000000ULL)
 			return bad(state, "bad value for %s: '%s' (seconds, at least 0.01)",
-				   "-i", arg);
+				   "-i", shown);
 		break;
 	case 'd':
 		if (parse_duration(arg, 1000000000ULL, &o->duration_ns))
 			return bad(state, "bad value for %s: '%s' (seconds, e.g. 10 or 500ms)",
-				   "-d", arg);
+				   "-d", shown);
 		break;
 	case 'j':
 		o->json = true;
@@ -328,17 +432,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_LIVE:
 		/* --live alone is --live=always, as ls --color is --color=always. */
 		w = LIVE_ALWAYS;
+		ps->live_alone = !arg;
 		if (arg)
 			w = word_index(arg, live_words, sizeof(live_words) / sizeof(*live_words));
 		if (w < 0)
 			return bad(state, "bad value for %s: '%s' (auto, always or never)",
-				   "--live", arg);
+				   "--live", shown);
 		o->live = w;
 		break;
 	case OPT_PROMETHEUS:
 		if (!*arg)
 			return bad(state, "bad value for %s: '%s' (a file name)",
-				   "--prometheus", arg);
+				   "--prometheus", shown);
 		o->prometheus = arg;
 		break;
 	case OPT_LISTEN: {
@@ -347,20 +452,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 		if (http_parse_listen(arg, host, sizeof(host), &port))
 			return bad(state, "bad value for %s: '%s' (ADDRESS:PORT or :PORT, e.g. 127.0.0.1:9435, [::1]:9435 or :9435)",
-				   "--listen", arg);
+				   "--listen", shown);
 		o->listen = arg;
 		break;
 	}
 	case 'o':
 		if (!*arg)
-			return bad(state, "bad value for %s: '%s' (a file name)", "-o", arg);
+			return bad(state, "bad value for %s: '%s' (a file name)", "-o", shown);
 		o->output = arg;
 		break;
 	case OPT_METRIC:
 		w = word_index(arg, metric_words, sizeof(metric_words) / sizeof(*metric_words));
 		if (w < 0)
 			return bad(state, "bad value for %s: '%s' (latency, hold, allocs or failures)",
-				   "--metric", arg);
+				   "--metric", shown);
 		o->metric = w;
 		break;
 	case 'v':
@@ -369,19 +474,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'p':
 		if (parse_uint(arg, INT_MAX, false, &v) || !v)
 			return bad(state, "bad value for %s: '%s' (a process ID)",
-				   "-p", arg);
+				   "-p", shown);
 		o->pid = v;
 		break;
 	case 'C':
 		if (parse_uint(arg, 65535, false, &v))
 			return bad(state, "bad value for %s: '%s' (a CPU number)",
-				   "-C", arg);
+				   "-C", shown);
 		o->cpu = v;
 		break;
 	case OPT_ORDER:
-		if (parse_uint(arg, 63, false, &v))
-			return bad(state, "bad value for %s: '%s' (an order, 0-63)",
-				   "--order", arg);
+		if (parse_uint(arg, OPTIONS_MAX_ORDER, false, &v))
+			return bad(state, "bad value for %s: '%s' (an order, 0 to %d)",
+				   "--order", shown, OPTIONS_MAX_ORDER);
 		o->order = v;
 		break;
 	case OPT_GFP:
@@ -390,14 +495,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			break;
 		if (parse_uint(arg, ~0ULL, true, &v) || !v)
 			return bad(state, "bad value for %s: '%s' (atomic, nowait, kernel or a mask such as 0x820)",
-				   "--gfp", arg);
+				   "--gfp", shown);
 		o->gfp_mask = v;
 		break;
 	case OPT_CONTEXT:
 		o->ctx = ctx_parse(arg);
 		if (o->ctx < 0)
 			return bad(state, "bad value for %s: '%s' (task, softirq, hardirq or nmi)",
-				   "--context", arg);
+				   "--context", shown);
 		break;
 	case OPT_EXCLUSIVE:
 		o->exclusive = true;
@@ -408,19 +513,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_HELD_OVER:
 		if (parse_duration(arg, 1000000000ULL, &o->held_over_ns))
 			return bad(state, "bad value for %s: '%s' (a duration, e.g. 500ms or 5s)",
-				   "--held-over", arg);
+				   "--held-over", shown);
 		break;
 	case OPT_HELD_TOP:
 		if (parse_uint(arg, HELD_TOP_MAX, false, &v))
 			return bad(state, "bad value for %s: '%s' (a count, at most %d)",
-				   "--held-top", arg, HELD_TOP_MAX);
+				   "--held-top", shown, HELD_TOP_MAX);
 		o->held_top = v;
 		o->held_top_set = true;
 		break;
 	case OPT_HELD_MAX:
 		if (parse_uint(arg, LT_HELD_LIMIT, false, &v) || !v)
 			return bad(state, "bad value for %s: '%s' (pages, 1 to %d)",
-				   "--held-max", arg, LT_HELD_LIMIT);
+				   "--held-max", shown, LT_HELD_LIMIT);
 		o->held_max = v;
 		break;
 	case OPT_FAILURE_RECORDS:
@@ -428,7 +533,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (parse_uint(arg, 1000000, false, &v))
 			return bad(state, "bad value for %s: '%s' (a count, 0 to 1000000)",
 				   key == OPT_FAILURE_RECORDS ? "--failure-records" :
-				   "--violation-records", arg);
+				   "--violation-records", shown);
 		if (key == OPT_FAILURE_RECORDS)
 			o->failure_records = v;
 		else
@@ -439,7 +544,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			       sizeof(lat_source_words) / sizeof(*lat_source_words));
 		if (w < 0)
 			return bad(state, "bad value for %s: '%s' (auto, tracepoint or fentry)",
-				   "--latency-source", arg);
+				   "--latency-source", shown);
 		o->lat_source = w;
 		break;
 	case 'h':
@@ -470,20 +575,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			break;
 		}
 		if (o->cmd == CMD_OWNERS)
-			return bad(state, "'%s': owners takes no mode", arg);
+			return bad(state, "'%s': owners takes no mode", shown);
 		if (o->cmd == CMD_HEATMAP) {
 			if (o->input)
-				return bad(state, "'%s': heatmap draws one recording", arg);
+				return bad(state, "'%s': heatmap draws one recording", shown);
 			if (!*arg)
 				return bad(state, "heatmap: an empty file name");
 			o->input = arg;
 			break;
 		}
+		/* "--live always": the value apart, read as a mode; say so */
+		if (ps->live_alone && word_index(arg, live_words, 3) >= 0)
+			return bad(state, "unknown mode '%s' (latency, failures or violations; --live=%s takes its value after '=')",
+				   shown, shown);
 		if (state->arg_num > (o->cmd == CMD_RECORD))
-			return bad(state, "'%s': only one mode may be given", arg);
+			return bad(state, "'%s': only one mode may be given", shown);
 		if (parse_mode(arg, &o->modes))
 			return bad(state, "unknown mode '%s' (latency, failures or violations)",
-				   arg);
+				   shown);
 		o->all_modes = false;
 		break;
 	case ARGP_KEY_ERROR:
@@ -493,17 +602,44 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		a = state->next > 0 && state->next <= state->argc ?
 			state->argv[state->next - 1] : "?";
 		opt = find_option(a);
+		options_shown(a, shown, sizeof(shown));
 		if (opt && opt->arg)
-			return bad(state, "option '%s' needs a value", a);
-		return bad(state, "unknown option '%s'", a);
+			return bad(state, "option '%s' needs a value", shown);
+		return bad(state, "unknown option '%s'", shown);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
+/* The first option given where it does nothing (scope[]): one line, or 0. */
+static int check_scope(const struct options *o, unsigned int given, FILE *err)
+{
+	static const char *const cmds[] = {
+		[CMD_TRACE] = "tracing", [CMD_RECORD] = "record",
+		[CMD_HEATMAP] = "heatmap", [CMD_OWNERS] = "owners",
+	};
+	unsigned int i;
+	const char *not = NULL;
+
+	for (i = 0; i < sizeof(scope) / sizeof(scope[0]) && !not; i++) {
+		if (!(given & 1U << i))
+			continue;
+		if (!(scope[i].cmds & 1U << o->cmd))
+			not = cmds[o->cmd];
+		else if (o->cmd != CMD_HEATMAP && o->cmd != CMD_OWNERS &&
+			 scope[i].modes && !(o->modes & scope[i].modes))
+			not = mode_name(o->modes);
+	}
+	if (!not)
+		return OPTIONS_RUN;
+	i--;
+	fprintf(err, "labytrace: %s is for %s, not %s\n", scope[i].name, scope[i].where, not);
+	return OPTIONS_BAD;
+}
+
 /* What only some commands take, and what they need. */
-static int check_command(const struct options *o, FILE *err)
+static int check_command(const struct options *o, unsigned int given, FILE *err)
 {
 	const char *why = NULL;
 
@@ -512,21 +648,12 @@ static int check_command(const struct options *o, FILE *err)
 			why = "heatmap needs a recording: heatmap FILE -o OUT.svg";
 		else if (!o->output)
 			why = "heatmap needs -o OUT.svg";
-		else if (o->pid || o->cpu >= 0 || o->gfp_mask || o->warned_only)
-			why = "heatmap selects by --order, --gfp CLASS, --context and --exclusive only";
-		else if (o->json || o->prometheus || o->listen || o->duration_ns)
-			why = "heatmap draws a recording: -j, -d, --prometheus and --listen are for tracing";
 	} else if (o->cmd == CMD_RECORD) {
 		if (!o->output)
 			why = "record needs -o FILE";
-	} else if (o->cmd == CMD_OWNERS) {
-		if (o->output || o->prometheus || o->listen || o->duration_ns)
-			why = "owners lists what is owned now: -o, -d, --prometheus and --listen are for tracing";
-	} else if (o->output) {
-		why = "-o is for record and heatmap";
 	}
-	if (o->cmd != CMD_HEATMAP && o->metric != HEAT_LATENCY)
-		why = "--metric is for heatmap";
+	if (!why && check_scope(o, given, err))
+		return OPTIONS_BAD;
 	/* never is what these do anyway: a script may always pass it. */
 	if (o->live == LIVE_ALWAYS && (o->cmd == CMD_HEATMAP || o->cmd == CMD_OWNERS))
 		why = "--live is for tracing: heatmap and owners run once";
@@ -575,5 +702,5 @@ int options_parse(struct options *o, int argc, char **argv, FILE *out,
 		fprintf(err, "labytrace: bad command line\n");
 		return OPTIONS_BAD;
 	}
-	return check_command(o, err);
+	return check_command(o, ps.given, err);
 }

@@ -100,6 +100,13 @@ enum {
 
 /* Leak suspects listed per interval, at most. */
 #define HELD_TOP_MAX 1000
+/*
+ * --order, at most: the kernel's MAX_PAGE_ORDER, which x86 (the only
+ * architecture labytrace builds for) fixes at 10; no allocation is larger.
+ */
+#define OPTIONS_MAX_ORDER 10
+/* Characters of a value that an error message echoes, at most. */
+#define OPTIONS_SHOWN_MAX 200
 
 void options_init(struct options *o);
 /* Prints help to @out, errors to @err, never exits. */
@@ -110,6 +117,11 @@ int options_parse(struct options *o, int argc, char **argv, FILE *out,
  * terminal: --live, else the terminal decides; never with -j.
  */
 bool options_live(const struct options *o, bool stdout_tty);
+/*
+ * @s as a message may echo it: control characters escaped (\n, \x1b), cut
+ * with "..." past OPTIONS_SHOWN_MAX characters or @len - 4 bytes.  @buf.
+ */
+const char *options_shown(const char *s, char *buf, size_t len);
 /*
  * "1.5" (in @unit_ns), "250ms", "2s", "1m": the unit is one of ns, us, ms,
  * s, m, h.  Returns 0, or -1 for anything else, including 0 and overflow.

@@ -94,7 +94,8 @@ static void test_all_options(void **state)
 {
 	struct run r;
 
-	parse(&r, "latency", "-i", "250ms", "-d", "1.5", "--json",
+	/* every option at once: no mode, so every mode's options apply */
+	parse(&r, "-i", "250ms", "-d", "1.5", "--json",
 	      "--prometheus", "/tmp/x.prom", "-p", "42", "-C", "3",
 	      "--order", "2", "--gfp", "atomic", "--context", "softirq",
 	      "--exclusive", "--warned-only", "--held-over", "2s", "--held-top", "5", "--held-max", "1000000",
@@ -192,7 +193,7 @@ static void test_bad_input(void **state)
 	bad("bad value for --gfp: ' 0x20'", "--gfp", " 0x20", NULL);
 	bad("bad value for -C: ' -0'", "-C", " -0", NULL);
 	bad("bad value for --order: ' 1'", "--order", " 1", NULL);
-	bad("bad value for -p: '\t42'", "-p", "\t42", NULL);
+	bad("bad value for -p: '\\t42'", "-p", "\t42", NULL);
 	bad("bad value for -p: '0x10'", "-p", "0x10", NULL);
 	/* what is parsed is what is used: no silent cap */
 	bad("bad value for --held-top: '1001' (a count, at most 1000)",
@@ -204,6 +205,124 @@ static void test_bad_input(void **state)
 	bad("bad value for --failure-records: '-1'", "--failure-records", "-1", NULL);
 	bad("unknown mode 'everything'", "everything", NULL);
 	bad("only one mode may be given", "latency", "failures", NULL);
+}
+
+/* What argv says is shown escaped and cut: one line, of a sane length. */
+static void test_echoed_values_are_escaped_and_capped(void **state)
+{
+	char *huge = malloc(5001);
+	struct run r;
+
+	assert_non_null(huge);
+	memset(huge, '7', 5000);
+	huge[5000] = '\0';
+	bad("bad value for --held-top: '1\\n' (a count", "--held-top", "1\n", NULL);
+	bad("bad value for -p: '\\x1b[2J'", "-p", "\x1b[2J", NULL);
+	bad("unknown mode 'a\\rb'", "a\rb", NULL);
+	bad("unknown option '--x\\ny'", "--x\ny", NULL);
+	parse(&r, "--held-top", huge, NULL);
+	assert_int_equal(r.ret, OPTIONS_BAD);
+	assert_int_equal(lines(r.err), 1);
+	if (strlen(r.err) > 300 || !strstr(r.err, "777...' (a count"))
+		fail_msg("%zu bytes: %.100s", strlen(r.err), r.err);
+	done(&r);
+	free(huge);
+}
+
+/* Orders stop at MAX_PAGE_ORDER, 10 on x86. */
+static void test_order_at_most_max_page_order(void **state)
+{
+	struct run r;
+
+	parse(&r, "--order", "10", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_int_equal(r.o.order, 10);
+	done(&r);
+	bad("bad value for --order: '11' (an order, 0 to 10)", "--order", "11", NULL);
+	bad("bad value for --order: '63'", "heatmap", "r", "-o", "x.svg", "--order", "63", NULL);
+}
+
+/* --live takes its value after '=': a word after it is a mode, said so. */
+static void test_live_value_apart_is_named(void **state)
+{
+	bad("unknown mode 'always' (latency, failures or violations; --live=always takes its value after '=')",
+	    "--live", "always", NULL);
+	bad("--live=never takes its value after '='", "--live", "never", NULL);
+}
+
+/* An option that would do nothing where it was given is refused, not ignored. */
+static void test_options_that_do_not_apply_are_refused(void **state)
+{
+	static const char *const refused[][12] = {
+		{ "--held-over is for violations, not failures", "failures", "--held-over", "2s" },
+		{ "--held-top is for violations and owners, not failures", "failures", "--held-top", "3" },
+		{ "--held-max is for violations, not latency", "latency", "--held-max", "9" },
+		{ "--violation-records is for violations, not failures", "failures",
+		  "--violation-records", "5" },
+		{ "--failure-records is for failures, not violations", "violations",
+		  "--failure-records", "5" },
+		{ "--latency-source is for latency, not failures", "record", "-o", "r", "failures",
+		  "--latency-source", "fentry" },
+		{ "--warned-only is for latency and failures, not violations", "violations",
+		  "--warned-only" },
+		{ "--gfp is for latency and failures, not violations", "violations", "--gfp", "atomic" },
+		{ "--exclusive is for latency and failures, not violations", "violations", "--exclusive" },
+		{ "-i is for tracing and record, not heatmap", "heatmap", "r", "-o", "x.svg", "-i", "2" },
+		{ "--held-top is for violations and owners, not heatmap", "heatmap", "r", "-o", "x.svg",
+		  "--held-top", "3" },
+		{ "-p is for tracing and record, not heatmap", "heatmap", "r", "-o", "x.svg", "-p", "1" },
+		{ "--gfp MASK is for latency and failures, not heatmap", "heatmap", "r", "-o", "x.svg",
+		  "--gfp", "0x20" },
+		{ "-j is for tracing, record and owners, not heatmap", "heatmap", "r", "-o", "x.svg", "-j" },
+		{ "-d is for tracing and record, not heatmap", "heatmap", "r", "-o", "x.svg", "-d", "1" },
+		{ "--listen is for tracing and record, not heatmap", "heatmap", "r", "-o", "x.svg",
+		  "--listen", "127.0.0.1:1" },
+		{ "-i is for tracing and record, not owners", "owners", "-i", "2" },
+		{ "-p is for tracing and record, not owners", "owners", "-p", "1" },
+		{ "--order is for tracing, record and heatmap, not owners", "owners", "--order", "0" },
+		{ "-d is for tracing and record, not owners", "owners", "-d", "1" },
+		{ "--prometheus is for tracing and record, not owners", "owners", "--prometheus", "x" },
+		{ "-o is for record and heatmap, not tracing", "-o", "x" },
+		{ "--metric is for heatmap, not tracing", "--metric", "hold" },
+		{ "--metric is for heatmap, not owners", "owners", "--metric", "hold" },
+	};
+	static const char *const fine[][12] = {
+		{ "--held-over", "2s", "--failure-records", "3", "--latency-source", "fentry" },
+		{ "record", "-o", "r", "violations", "--held-over", "2s", "--held-top", "1" },
+		{ "violations", "-p", "1", "-C", "0", "--order", "0", "--context", "task" },
+		{ "latency", "--warned-only", "--gfp", "0x20", "--exclusive" },
+		{ "owners", "--held-top", "2", "-j", "-v" },
+		{ "heatmap", "r", "-o", "x.svg", "--order", "3", "--context", "softirq",
+		  "--exclusive", "--gfp", "atomic" },
+		{ "heatmap", "r", "-o", "x.svg", "-v", "--metric", "hold" },
+	};
+	char *argv[16] = { "labytrace" };
+	struct mem out, err;
+	struct options o;
+	unsigned int i;
+	int argc, ret;
+	char *e;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]) + sizeof(fine) / sizeof(fine[0]); i++) {
+		bool ok = i >= sizeof(refused) / sizeof(refused[0]);
+		const char *const *args = ok ? fine[i - sizeof(refused) / sizeof(refused[0])] :
+					       refused[i] + 1;
+
+		for (argc = 1; args[argc - 1]; argc++)
+			argv[argc] = (char *)args[argc - 1];
+		argv[argc] = NULL;
+		mem_open(&out);
+		mem_open(&err);
+		options_init(&o);
+		ret = options_parse(&o, argc, argv, out.f, err.f);
+		free(mem_close(&out));
+		e = mem_close(&err);
+		if (ok && ret != OPTIONS_RUN)
+			fail_msg("%s ...: refused: %s", args[0], e);
+		if (!ok && (ret != OPTIONS_BAD || lines(e) != 1 || !strstr(e, refused[i][0])))
+			fail_msg("%s %s: '%s' does not say '%s'", args[0], args[1], e, refused[i][0]);
+		free(e);
+	}
 }
 
 /* --listen, record and heatmap: what each command takes and needs. */
@@ -261,9 +380,10 @@ static void test_commands(void **state)
 	assert_int_equal(r.o.held_top, 0);
 	done(&r);
 	bad("'violations': owners takes no mode", "owners", "violations", NULL);
-	bad("owners lists what is owned now: -o, -d, --prometheus and --listen are for tracing",
-	    "owners", "-d", "1", NULL);
-	bad("owners lists what is owned now", "owners", "--prometheus", "x.prom", NULL);
+	bad("-d is for tracing and record, not owners", "owners", "-d", "1", NULL);
+	bad("--prometheus is for tracing and record, not owners", "owners", "--prometheus",
+	    "x.prom", NULL);
+	bad("-o is for record and heatmap, not owners", "owners", "-o", "x", NULL);
 
 	bad("bad value for --listen: '9435' (ADDRESS:PORT", "--listen", "9435", NULL);
 	bad("bad value for --listen: '[]:9435'", "--listen", "[]:9435", NULL);
@@ -276,16 +396,17 @@ static void test_commands(void **state)
 	bad("bad value for -o: ''", "record", "-o", "", NULL);
 	bad("record needs -o FILE", "record", NULL);
 	bad("only one mode may be given", "record", "-o", "x", "latency", "failures", NULL);
-	bad("-o is for record and heatmap", "-o", "x", NULL);
+	bad("-o is for record and heatmap, not tracing", "-o", "x", NULL);
 	bad("heatmap needs a recording", "heatmap", "-o", "x.svg", NULL);
 	bad("heatmap needs -o OUT.svg", "heatmap", "rec", NULL);
 	bad("heatmap draws one recording", "heatmap", "a", "b", "-o", "x.svg", NULL);
-	bad("heatmap selects by", "heatmap", "a", "-o", "x.svg", "-p", "1", NULL);
-	bad("-j, -d, --prometheus and --listen are for tracing", "heatmap", "a",
+	bad("-p is for tracing and record, not heatmap", "heatmap", "a", "-o", "x.svg", "-p", "1",
+	    NULL);
+	bad("--listen is for tracing and record, not heatmap", "heatmap", "a",
 	    "-o", "x.svg", "--listen", "127.0.0.1:1", NULL);
 	bad("bad value for --metric: 'speed'", "heatmap", "a", "-o", "x.svg",
 	    "--metric", "speed", NULL);
-	bad("--metric is for heatmap", "--metric", "hold", NULL);
+	bad("--metric is for heatmap, not tracing", "--metric", "hold", NULL);
 }
 
 /* A leading 0 is not octal: -p 010 is process 10, not 8. */
@@ -517,6 +638,10 @@ int main(void)
 		cmocka_unit_test(test_help_write_error),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_echoed_values_are_escaped_and_capped),
+		cmocka_unit_test(test_order_at_most_max_page_order),
+		cmocka_unit_test(test_live_value_apart_is_named),
+		cmocka_unit_test(test_options_that_do_not_apply_are_refused),
 		cmocka_unit_test(test_live_auto_by_default_follows_the_terminal),
 		cmocka_unit_test(test_live_always_draws_without_a_terminal),
 		cmocka_unit_test(test_live_never_appends_on_a_terminal),
