@@ -6,6 +6,9 @@
 
 #include "plan.h"
 
+const char *const plan_names[PLAN_NR] = { "latency", "failures", "violations" };
+const unsigned int plan_modes[PLAN_NR] = { MODE_LATENCY, MODE_FAILURES, MODE_VIOLATIONS };
+
 const char *errno_name(int err, char *buf, size_t len)
 {
 	static const struct {

@@ -12,6 +12,10 @@
 
 enum { PLAN_LATENCY, PLAN_FAILURES, PLAN_VIOLATIONS, PLAN_NR };
 
+/* Each PLAN_*'s name and MODE_* flag. */
+extern const char *const plan_names[PLAN_NR];
+extern const unsigned int plan_modes[PLAN_NR];
+
 enum lat_plan { LAT_NONE, LAT_TRACEPOINT, LAT_FENTRY };
 enum fail_plan { FAIL_NONE, FAIL_LATENCY_TP, FAIL_PAGE_ALLOC_TP };
 
