@@ -36,6 +36,7 @@ struct app {
 	struct http http;		/* --listen */
 	bool listening;
 	FILE *rec;			/* record -o */
+	char *rec_tmp;			/* its name until the run starts */
 	unsigned long rec_intervals;
 	int rec_err;			/* errno of a failed write to it */
 	char recent[RECENT][96];
@@ -65,6 +66,9 @@ void final_summary(struct app *a, const struct lt_snapshot *cum);
 /* The subcommands: each returns an exit status. */
 int draw_heatmap(const struct options *o);	/* subcmd_heatmap.c */
 int list_owners(const struct options *o);	/* subcmd_owners.c */
-int start_recording(struct app *a);		/* subcmd_record.c: -1 on error */
+/* subcmd_record.c */
+int recording_create(struct app *a);	/* an exit status, or -1 to go on */
+int start_recording(struct app *a);	/* 0, or -1 on error */
+void recording_abandon(struct app *a);	/* a run that did not start */
 
 #endif

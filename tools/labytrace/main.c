@@ -103,14 +103,6 @@ static int setup(struct app *a)
 		     textfile_target_problem(a->opts.output));
 		return EXIT_USAGE;
 	}
-	/* Created (or emptied) now: a file that cannot be, said before any BPF. */
-	if (a->opts.output) {
-		a->rec = fopen(a->opts.output, "we");
-		if (!a->rec) {
-			note("cannot write %s: %s", a->opts.output, strerror(errno));
-			return EXIT_ERROR;
-		}
-	}
 	/* A port taken or an address not ours: said now, before any BPF. */
 	if (a->opts.listen) {
 		if (http_start(&a->http, a->opts.listen, why, sizeof(why))) {
@@ -162,6 +154,12 @@ static int setup(struct app *a)
 	if (!plan_make(&a->opts, &a->feat, &a->plan)) {
 		say_unavailable(a);
 		return EXIT_UNAVAILABLE;
+	}
+	/* The run can start: the recording's file now, and before any BPF. */
+	if (a->opts.output) {
+		err = recording_create(a);
+		if (err >= 0)
+			return err;
 	}
 	say_unavailable(a);
 
@@ -367,8 +365,7 @@ int main(int argc, char **argv)
 		ret = run(&app);
 	if (app.listening)
 		http_stop(&app.http);
-	if (app.rec)
-		fclose(app.rec);
+	recording_abandon(&app);
 	tracer_stop(&app.tracer);
 	ksyms_free(app.ksyms);
 	probe_free(&app.feat);

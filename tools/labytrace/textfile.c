@@ -41,10 +41,35 @@ const char *textfile_target_problem(const char *path)
 	return file_mode_problem(st.st_mode);
 }
 
+int tmp_beside(const char *path, mode_t mode, char **tmp)
+{
+	const char *slash = strrchr(path, '/');
+	int fd, err;
+
+	if (asprintf(tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0,
+		     path, slash ? slash + 1 : path) < 0) {
+		*tmp = NULL;
+		return -ENOMEM;
+	}
+	/* mkostemp() makes it 0600; the reader may be another user. */
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, mode)) {
+		err = -errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return err;
+	}
+	return fd;
+}
+
 int textfile_publish(const char *path, const struct out_ctx *c,
 	       const struct lt_snapshot *cum, char *why, size_t len)
 {
-	const char *slash = strrchr(path, '/'), *problem;
+	const char *problem;
 	char *tmp;
 	FILE *f;
 	int fd, err;
@@ -60,28 +85,14 @@ int textfile_publish(const char *path, const struct out_ctx *c,
 		snprintf(why, len, "not replacing %s: it %s", path, problem);
 		return -EEXIST;
 	}
-	/* A dot file in the same directory: same file system, and not *.prom. */
-	if (asprintf(&tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0,
-		     path, slash ? slash + 1 : path) < 0) {
-		snprintf(why, len, "cannot write %s: %s", path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	/* O_EXCL, mode 0600; then 0644, as the collector may be another user. */
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = tmp_beside(path, 0644, &tmp);
 	if (fd < 0) {
-		err = -errno;
-		free(tmp);
-		snprintf(why, len, "cannot write %s: %s", path, strerror(-err));
-		return err;
+		snprintf(why, len, "cannot write %s: %s", path, strerror(-fd));
+		return fd;
 	}
-	f = NULL;
-	err = fchmod(fd, 0644) ? -errno : 0;
-	if (!err) {
-		f = fdopen(fd, "w");
-		if (!f)
-			err = -errno;
-	}
+	f = fdopen(fd, "w");
 	if (!f) {
+		err = -errno;
 		close(fd);
 		goto out;
 	}

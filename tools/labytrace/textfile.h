@@ -19,6 +19,12 @@ const char *file_mode_problem(mode_t mode);
  */
 const char *textfile_target_problem(const char *path);
 /*
+ * A new temporary file beside @path (same directory, so same file system
+ * for rename(); a dot file, ".NAME.XXXXXX", which no *.prom glob takes),
+ * O_EXCL, mode @mode: its fd, its name in *@tmp (free() it), or -errno.
+ */
+int tmp_beside(const char *path, mode_t mode, char **tmp);
+/*
  * Write to a temporary file next to @path (O_EXCL, mode 0644), then
  * rename() it over @path, so a reader never sees half a file.  Refuses a
  * @path that exists and is not a regular file.  Returns 0, or -errno with

@@ -18,6 +18,7 @@ set -u
 lt=$1
 checkers=$2
 check_py="$(cd "$(dirname "$0")" && pwd)/exporters.py"
+top=$(cd "$(dirname "$0")/../../.." && pwd)
 tmp=$(mktemp -d /tmp/labytrace-host-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -25,7 +26,7 @@ tests=(help bad_option bad_value failures_json failures_counts latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
        filters_filter startup standin record heatmap record_bad_input
-       heatmap_bad_input heatmap_hostile_input owners live)
+       record_keeps_old_file heatmap_bad_input heatmap_hostile_input owners live)
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
 # shellcheck source-path=SCRIPTDIR source=tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
@@ -400,6 +401,48 @@ else
 	not_ok "record -o: bad targets" "${bad[@]}"
 fi
 
+# 23b. record -o never touches an existing recording before the run starts:
+# a --listen port in use (exit 2), no privilege (exit 3, the file writable
+# by anyone), and on a kernel without __GFP_EXCLUSIVE, --exclusive (exit 5)
+# each leave it byte for byte, with no temporary file; a run that starts
+# replaces it.
+bad=()
+mkdir -m 0777 "$tmp/keep"
+chmod 0755 "$tmp"
+head -c 5000 "$top/Documentation/labytrace-demo-recording.ndjson" >"$tmp/keep/old.ndjson"
+chmod 0666 "$tmp/keep/old.ndjson"
+cp "$tmp/keep/old.ndjson" "$tmp/old.copy"
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(30)' >"$tmp/busy" &
+busy=$!
+for _ in $(seq 50); do [ -s "$tmp/busy" ] && break; sleep 0.1; done
+run record -o "$tmp/keep/old.ndjson" -d 0.2 --listen "127.0.0.1:$(cat "$tmp/busy")"
+kill $busy 2>/dev/null
+wait $busy 2>/dev/null
+[ $rc = 2 ] || bad+=("--listen in use: rc=$rc $(cat "$tmp/err")")
+cmp -s "$tmp/keep/old.ndjson" "$tmp/old.copy" || bad+=("--listen in use: the recording changed")
+setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+	"$lt" record -o "$tmp/keep/old.ndjson" -d 0.2 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 3 ] || bad+=("not root: rc=$rc $(cat "$tmp/err")")
+cmp -s "$tmp/keep/old.ndjson" "$tmp/old.copy" || bad+=("not root: the recording changed")
+if printf '%s\n' "${unavailable[@]}" | grep -qx violations; then
+	run record -o "$tmp/keep/old.ndjson" -d 0.2 --exclusive
+	[ $rc = 5 ] || bad+=("--exclusive: rc=$rc $(cat "$tmp/err")")
+	cmp -s "$tmp/keep/old.ndjson" "$tmp/old.copy" || bad+=("--exclusive: the recording changed")
+fi
+[ "$(ls -A "$tmp/keep")" = old.ndjson ] || bad+=("left behind: $(ls -A "$tmp/keep")")
+run record -o "$tmp/keep/old.ndjson" -d 0.3 failures
+head -n1 "$tmp/keep/old.ndjson" | grep -q '^{"type":"recording"' && [ $rc = 0 ] &&
+	! cmp -s "$tmp/keep/old.ndjson" "$tmp/old.copy" &&
+	[ "$(ls -A "$tmp/keep")" = old.ndjson ] || bad+=("a run that starts: rc=$rc, not replaced")
+if [ ${#bad[@]} = 0 ]; then
+	ok "record -o: a run that cannot start leaves the old recording byte for byte; one that starts replaces it"
+else
+	not_ok "record -o keeps the old recording until the run starts" "${bad[@]}"
+fi
+
 # 24. heatmap's bad input: exit 2 and one line for an empty recording, a
 # file that is not one, a missing file, nothing selected; exit 1 for an SVG
 # it cannot write; a FIFO refused.
@@ -442,7 +485,6 @@ fi
 # FIFO: exit 2 at once), control characters and broken UTF-8 (the SVG still
 # parses as XML), a day of one-second intervals (binned: a small SVG).
 bad=()
-top=$(cd "$(dirname "$0")/../../.." && pwd)
 head -c 40000 "$top/Documentation/labytrace-demo-recording.ndjson" >"$tmp/cut.ndjson"
 run heatmap "$tmp/cut.ndjson" -o "$tmp/cut.svg" --metric hold
 svg=$(python3 "$check_py" svg "$tmp/cut.svg" 1)
