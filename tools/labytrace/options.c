@@ -221,14 +221,12 @@ static void given(struct parse_state *ps, int key, const char *arg)
 			ps->given |= 1U << i;
 }
 
-const char *options_shown(const char *s, char *buf, size_t len)
+const char *text_escaped(const char *s, char *buf, size_t len)
 {
 	size_t n = 0, cap = len > 4 ? len - 4 : 0, elen;
 	unsigned char c;
 	char esc[8];
 
-	if (cap > OPTIONS_SHOWN_MAX)
-		cap = OPTIONS_SHOWN_MAX;
 	for (; *s; s++) {
 		c = *s;
 		if (c == '\n' || c == '\r' || c == '\t')
@@ -248,6 +246,11 @@ const char *options_shown(const char *s, char *buf, size_t len)
 	if (len)
 		buf[n] = '\0';
 	return buf;
+}
+
+const char *options_shown(const char *s, char *buf, size_t len)
+{
+	return text_escaped(s, buf, len < OPTIONS_SHOWN_MAX + 4 ? len : OPTIONS_SHOWN_MAX + 4);
 }
 
 void options_init(struct options *o)

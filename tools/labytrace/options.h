@@ -118,9 +118,12 @@ int options_parse(struct options *o, int argc, char **argv, FILE *out,
  */
 bool options_live(const struct options *o, bool stdout_tty);
 /*
- * @s as a message may echo it: control characters escaped (\n, \x1b), cut
- * with "..." past OPTIONS_SHOWN_MAX characters or @len - 4 bytes.  @buf.
+ * @s with its control characters escaped (\n, \x1b), so that it prints as
+ * one line and moves no cursor; cut with "..." if it would take more than
+ * @len - 4 bytes (4 * strlen(@s) + 4 never does).  @buf.
  */
+const char *text_escaped(const char *s, char *buf, size_t len);
+/* The same for a value a message echoes: cut after OPTIONS_SHOWN_MAX characters. */
 const char *options_shown(const char *s, char *buf, size_t len);
 /*
  * "1.5" (in @unit_ns), "250ms", "2s", "1m": the unit is one of ns, us, ms,

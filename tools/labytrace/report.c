@@ -29,18 +29,38 @@
 #define TTY_STACKS 3		/* and in the live view */
 
 /* What note() said, repeated in the live view (which clears the screen). */
-static char notes[6][256];
+#define NOTES 6
+static char *notes[NOTES];
 static unsigned int nr_notes;
 
+/*
+ * Whole, however long (a file name of 250 characters and its errno), and
+ * one line: a name from argv or a recording may hold a newline or an
+ * escape sequence, shown escaped.
+ */
 void note(const char *fmt, ...)
 {
-	char *line = notes[nr_notes < 6 ? nr_notes++ : 5];
+	char *raw, *line;
 	va_list ap;
+	int len;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(notes[0]), fmt, ap);
+	len = vasprintf(&raw, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "labytrace: %s\n", line);
+	if (len < 0) {
+		fprintf(stderr, "labytrace: %s\n", fmt);
+		return;
+	}
+	line = malloc(4 * (size_t)len + 4);
+	if (line)
+		text_escaped(raw, line, 4 * (size_t)len + 4);
+	fprintf(stderr, "labytrace: %s\n", line ? line : raw);
+	free(raw);
+	if (!line)
+		return;
+	if (nr_notes == NOTES)
+		free(notes[--nr_notes]);	/* the last one goes: the first say most */
+	notes[nr_notes++] = line;
 }
 
 /* kallsyms takes ~0.1 s to read: only when the first stack needs it. */

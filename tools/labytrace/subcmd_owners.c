@@ -17,7 +17,7 @@ int list_owners(const struct options *o)
 	FILE *owners, *pages;
 	struct kowners k;
 	char why[256];
-	int err;
+	int err, werr;
 
 	pages = fopen(KOWNERS_DIR "/pages", "re");
 	if (!pages) {
@@ -42,9 +42,13 @@ int list_owners(const struct options *o)
 		return EXIT_ERROR;
 	}
 	err = o->json ? kowners_json(stdout, &k) : kowners_print(stdout, &k, 0);
+	if (!err)
+		err = fflush(stdout);
+	werr = errno ? errno : EIO;
 	kowners_free(&k);
-	if (err || fflush(stdout)) {
-		note("cannot write to standard output: %s", strerror(errno ? errno : EIO));
+	/* A reader that had enough (| head -1) is no error, as for tracing. */
+	if (err && werr != EPIPE) {
+		note("cannot write to standard output: %s", strerror(werr));
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;

@@ -26,7 +26,8 @@ tests=(help bad_option bad_value failures_json failures_counts latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
        filters_filter startup standin record heatmap record_bad_input
-       record_keeps_old_file heatmap_bad_input heatmap_hostile_input owners live)
+       record_keeps_old_file heatmap_bad_input heatmap_hostile_input owners
+       owners_broken_pipe messages live)
 unavailable=()	# the modes tests 6 and 7 found unavailable, for test 8
 # shellcheck source-path=SCRIPTDIR source=tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
@@ -533,6 +534,47 @@ elif [ $rc = 5 ] && [ "$(lines "$tmp/err")" = 1 ] && [ ! -s "$tmp/out" ] &&
 	ok "owners without page_exclusive in debugfs: exit 5, one line"
 else
 	not_ok "owners: exit 0 with the lists, or 5 and one line" "rc=$rc" "$(cat "$tmp/err")"
+fi
+
+# 26b. owners into a pipe that closes early (| head -1) ends quietly with
+# exit 0, as tracing does: against the kernel's lists as a fake debugfs (a
+# tmpfs in a mount namespace of its own) of 20000 owners.
+python3 -c 'for i in range(20000): print("pfn=0x%x order=0 owner=task:%d age_ms=%d" % (0x1000 + i, 100 + i, i))' \
+	>"$tmp/fake-pages"
+bad=()
+for args in owners "owners -j"; do
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m bash -c 'mount -t tmpfs none /sys/kernel/debug &&
+		mkdir /sys/kernel/debug/page_exclusive &&
+		cp "$1" /sys/kernel/debug/page_exclusive/pages &&
+		{ $0 $2 2>"$3"; echo $? >"$4"; } | head -n1 >/dev/null' \
+		"$lt" "$tmp/fake-pages" "$args" "$tmp/err" "$tmp/rc"
+	[ "$(cat "$tmp/rc")" = 0 ] && [ ! -s "$tmp/err" ] ||
+		bad+=("$args | head -1: rc=$(cat "$tmp/rc") $(head -c 300 "$tmp/err")")
+done
+if [ ${#bad[@]} = 0 ]; then
+	ok "owners | head -1: exit 0, nothing on stderr"
+else
+	not_ok "owners | head -1 ends quietly" "${bad[@]}"
+fi
+
+# 26c. messages are whole and one line: a 250-character file name keeps its
+# errno (notes were cut at 256 bytes), a newline or escape in a name is
+# shown escaped.
+bad=()
+long=$(printf 'n%.0s' $(seq 250))
+run record -o "$tmp/missing/$long" -d 0.2
+[ $rc = 1 ] && [ "$(lines "$tmp/err")" = 1 ] &&
+	grep -qx "labytrace: cannot write $tmp/missing/$long: No such file or directory" "$tmp/err" ||
+	bad+=("long name: rc=$rc $(tail -c 100 "$tmp/err")")
+run record -o "$tmp/missing/a"$'\n\033[2J'"b" -d 0.2
+[ $rc = 1 ] && [ "$(lines "$tmp/err")" = 1 ] && ! grep -q $'\033' "$tmp/err" &&
+	grep -qF 'missing/a\n\x1b[2Jb: No such file or directory' "$tmp/err" ||
+	bad+=("control characters: rc=$rc $(cat -v "$tmp/err")")
+if [ ${#bad[@]} = 0 ]; then
+	ok "messages: whole past 256 bytes, control characters escaped, one line"
+else
+	not_ok "messages whole and one line" "${bad[@]}"
 fi
 
 # 27. --live forces the choice: the repainted screen into a file (as into a
