@@ -10,11 +10,23 @@ struct run {
 	char *out, *err;
 };
 
+/* Parse @argv, capturing both streams. */
+static void parse_argv(struct run *r, int argc, char **argv)
+{
+	struct mem out, err;
+
+	mem_open(&out);
+	mem_open(&err);
+	options_init(&r->o);
+	r->ret = options_parse(&r->o, argc, argv, out.f, err.f);
+	r->out = mem_close(&out);
+	r->err = mem_close(&err);
+}
+
 /* Parse a NULL-terminated argument list, capturing both streams. */
 static void parse(struct run *r, ...)
 {
 	char *argv[48] = { "labytrace" };
-	struct mem out, err;
 	int argc = 1;
 	va_list ap;
 
@@ -22,12 +34,7 @@ static void parse(struct run *r, ...)
 	while ((argv[argc] = va_arg(ap, char *)))
 		argc++;
 	va_end(ap);
-	mem_open(&out);
-	mem_open(&err);
-	options_init(&r->o);
-	r->ret = options_parse(&r->o, argc, argv, out.f, err.f);
-	r->out = mem_close(&out);
-	r->err = mem_close(&err);
+	parse_argv(r, argc, argv);
 }
 
 static void done(struct run *r)
@@ -138,28 +145,21 @@ static void test_all_options(void **state)
 static void bad(const char *want, ...)
 {
 	char *argv[16] = { "labytrace" };
-	struct mem out, err;
-	struct options o;
-	int argc = 1, ret;
+	struct run r;
+	int argc = 1;
 	va_list ap;
-	char *e;
 
 	va_start(ap, want);
 	while ((argv[argc] = va_arg(ap, char *)))
 		argc++;
 	va_end(ap);
-	mem_open(&out);
-	mem_open(&err);
-	options_init(&o);
-	ret = options_parse(&o, argc, argv, out.f, err.f);
-	free(mem_close(&out));
-	e = mem_close(&err);
-	assert_int_equal(ret, OPTIONS_BAD);
-	assert_int_equal(lines(e), 1);
-	if (!strstr(e, want))
-		fail_msg("'%s' does not say '%s'", e, want);
-	assert_int_equal(strncmp(e, "labytrace: ", 11), 0);
-	free(e);
+	parse_argv(&r, argc, argv);
+	assert_int_equal(r.ret, OPTIONS_BAD);
+	assert_int_equal(lines(r.err), 1);
+	if (!strstr(r.err, want))
+		fail_msg("'%s' does not say '%s'", r.err, want);
+	assert_int_equal(strncmp(r.err, "labytrace: ", 11), 0);
+	done(&r);
 }
 
 static void test_bad_input(void **state)
@@ -297,11 +297,9 @@ static void test_options_that_do_not_apply_are_refused(void **state)
 		{ "heatmap", "r", "-o", "x.svg", "-v", "--metric", "hold" },
 	};
 	char *argv[16] = { "labytrace" };
-	struct mem out, err;
-	struct options o;
 	unsigned int i;
-	int argc, ret;
-	char *e;
+	struct run r;
+	int argc;
 
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]) + sizeof(fine) / sizeof(fine[0]); i++) {
 		bool ok = i >= sizeof(refused) / sizeof(refused[0]);
@@ -311,17 +309,14 @@ static void test_options_that_do_not_apply_are_refused(void **state)
 		for (argc = 1; args[argc - 1]; argc++)
 			argv[argc] = (char *)args[argc - 1];
 		argv[argc] = NULL;
-		mem_open(&out);
-		mem_open(&err);
-		options_init(&o);
-		ret = options_parse(&o, argc, argv, out.f, err.f);
-		free(mem_close(&out));
-		e = mem_close(&err);
-		if (ok && ret != OPTIONS_RUN)
-			fail_msg("%s ...: refused: %s", args[0], e);
-		if (!ok && (ret != OPTIONS_BAD || lines(e) != 1 || !strstr(e, refused[i][0])))
-			fail_msg("%s %s: '%s' does not say '%s'", args[0], args[1], e, refused[i][0]);
-		free(e);
+		parse_argv(&r, argc, argv);
+		if (ok && r.ret != OPTIONS_RUN)
+			fail_msg("%s ...: refused: %s", args[0], r.err);
+		if (!ok && (r.ret != OPTIONS_BAD || lines(r.err) != 1 ||
+			    !strstr(r.err, refused[i][0])))
+			fail_msg("%s %s: '%s' does not say '%s'", args[0], args[1], r.err,
+				 refused[i][0]);
+		done(&r);
 	}
 }
 
