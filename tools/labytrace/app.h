@@ -66,6 +66,7 @@ void final_summary(struct app *a, const struct lt_snapshot *cum);
 /* The subcommands: each returns an exit status. */
 int draw_heatmap(const struct options *o);	/* subcmd_heatmap.c */
 int list_owners(const struct options *o);	/* subcmd_owners.c */
+int list_holders(const struct options *o);	/* subcmd_holders.c */
 /* subcmd_record.c */
 int recording_create(struct app *a);	/* an exit status, or -1 to go on */
 int start_recording(struct app *a);	/* 0, or -1 on error */

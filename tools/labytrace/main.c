@@ -6,7 +6,7 @@
  * main() reads top to bottom: options, privileges, BTF and probes, the plan
  * of which programs serve which mode, load and attach, then a loop that
  * reports every interval (report.c) until -d runs out or a signal arrives,
- * and a final summary.  heatmap and owners are files of their own
+ * and a final summary.  heatmap, owners and holders are files of their own
  * (subcmd_*.c).
  */
 #include <errno.h>
@@ -360,6 +360,8 @@ int main(int argc, char **argv)
 		return draw_heatmap(&app.opts);
 	if (app.opts.cmd == CMD_OWNERS)
 		return list_owners(&app.opts);
+	if (app.opts.cmd == CMD_HOLDERS)
+		return list_holders(&app.opts);
 	ret = setup(&app);
 	if (ret < 0)
 		ret = run(&app);

@@ -30,7 +30,9 @@ static const char doc[] =
 "interval's histograms in FILE (NDJSON); \"heatmap FILE -o OUT.svg\" draws "
 "one of a recording (no privilege needed).  \"owners\" lists who owns "
 "exclusive pages now, with their oldest pages and stacks, from the "
-"kernel's debugfs lists.  It needs root (CAP_BPF and CAP_PERFMON, "
+"kernel's debugfs lists.  \"holders\" says who holds each page_pool's "
+"pages in flight: which sockets (and the processes that have them open), "
+"the pool's own cache, and what no socket holds.  It needs root (CAP_BPF and CAP_PERFMON, "
 "or CAP_SYS_ADMIN where libbpf needs it; it says which) and a kernel with "
 "BTF.  Times are UTC.\n"
 "\v"
@@ -52,6 +54,8 @@ static const char doc[] =
 "                                 latency over time, as a heatmap\n"
 "  labytrace owners --held-top 5  who holds exclusive pages now, each\n"
 "                                 owner's 5 oldest pages with stacks\n"
+"  labytrace holders --dev eth0   which sockets and processes hold the\n"
+"                                 pages of eth0's page_pools\n"
 "\n"
 "Exit status:\n"
 "  0  success (Ctrl-C, SIGTERM or -d ends a run normally, and so does a\n"
@@ -67,13 +71,14 @@ static const char doc[] =
 "     libbpf needs it (the line says which), or the kernel refused bpf()\n"
 "  4  the kernel has no BTF (/sys/kernel/btf/vmlinux)\n"
 "  5  the mode asked for cannot run on this kernel (missing tracepoints,\n"
-"     fentry refused, ...; for owners, no page_exclusive debugfs); the\n"
-"     reason is printed\n";
+"     fentry refused, ...; for owners, no page_exclusive debugfs; for\n"
+"     holders, no BPF iterators); the reason is printed\n";
 
 static const char args_doc[] = "[latency|failures|violations]\n"
 "record -o FILE [latency|failures|violations]\n"
 "heatmap FILE -o OUT.svg\n"
-"owners [-j] [--held-top N]";
+"owners [-j] [--held-top N]\n"
+"holders [-j] [--dev IFNAME] [--pool ID]";
 
 enum {
 	OPT_PROMETHEUS = 256,
@@ -92,6 +97,8 @@ enum {
 	OPT_VIOLATION_RECORDS,
 	OPT_LAT_SOURCE,
 	OPT_USAGE,
+	OPT_DEV,
+	OPT_POOL,
 	OPT_GFP_MASK,		/* --gfp with a mask: not an option of its own */
 };
 
@@ -148,9 +155,15 @@ static const struct argp_option argp_opts[] = {
 	{ "metric", OPT_METRIC, "WHAT", 0,
 	  "latency (default), hold (time pages were owned), allocs or failures "
 	  "(by order)", 4 },
-	{ NULL, 0, NULL, 0, "Other:", 5 },
+	{ NULL, 0, NULL, 0, "Holders:", 5 },
+	{ "dev", OPT_DEV, "IFNAME", 0,
+	  "Only the page_pools of this network device (any namespace)", 5 },
+	{ "pool", OPT_POOL, "ID", 0,
+	  "Only the page_pool with this id (as netlink and the kernel's "
+	  "\"stalled pool shutdown: id N\" name it; 6.8+)", 5 },
+	{ NULL, 0, NULL, 0, "Other:", 6 },
 	{ "latency-source", OPT_LAT_SOURCE, "SRC", 0,
-	  "auto (default), tracepoint or fentry", 5 },
+	  "auto (default), tracepoint or fentry", 6 },
 	{ "help", 'h', NULL, 0, "Give this help list", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1 },
 	{ "version", 'V', NULL, 0, "Print program version", -1 },
@@ -168,6 +181,7 @@ struct parse_state {
 #define TRACING		(1U << CMD_TRACE | 1U << CMD_RECORD)
 #define HEATMAP		(1U << CMD_HEATMAP)
 #define OWNERS		(1U << CMD_OWNERS)
+#define HOLDERS		(1U << CMD_HOLDERS)
 
 /*
  * Where each option does something: the commands that take it and, when
@@ -184,7 +198,7 @@ static const struct {
 } scope[] = {
 	{ 'i', "-i", TRACING, 0, "tracing and record" },
 	{ 'd', "-d", TRACING, 0, "tracing and record" },
-	{ 'j', "-j", TRACING | OWNERS, 0, "tracing, record and owners" },
+	{ 'j', "-j", TRACING | OWNERS | HOLDERS, 0, "tracing, record, owners and holders" },
 	{ OPT_PROMETHEUS, "--prometheus", TRACING, 0, "tracing and record" },
 	{ OPT_LISTEN, "--listen", TRACING, 0, "tracing and record" },
 	{ 'o', "-o", 1U << CMD_RECORD | HEATMAP, 0, "record and heatmap" },
@@ -210,6 +224,8 @@ static const struct {
 	  "violations" },
 	{ OPT_LAT_SOURCE, "--latency-source", TRACING, MODE_LATENCY, "latency" },
 	{ OPT_METRIC, "--metric", HEATMAP, 0, "heatmap" },
+	{ OPT_DEV, "--dev", HOLDERS, 0, "holders" },
+	{ OPT_POOL, "--pool", HOLDERS, 0, "holders" },
 };
 
 /* Remember that the option @key was given (--gfp: a class or a mask). */
@@ -269,6 +285,7 @@ void options_init(struct options *o)
 	o->held_max = LT_HELD_DEFAULT;
 	o->failure_records = LT_FAIL_RECORDS;
 	o->violation_records = LT_VIOL_RECORDS;
+	o->pool_id = -1;
 }
 
 int parse_duration(const char *s, unsigned long long unit_ns,
@@ -553,6 +570,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   "--latency-source", shown);
 		o->lat_source = w;
 		break;
+	case OPT_DEV:
+		/* IFNAMSIZ less its NUL; no '/' or space, as dev_valid_name() */
+		if (!*arg || strlen(arg) > 15 || strpbrk(arg, "/: \t\n") ||
+		    !strcmp(arg, ".") || !strcmp(arg, ".."))
+			return bad(state, "bad value for %s: '%s' (an interface name, at most 15 characters)",
+				   "--dev", shown);
+		o->dev = arg;
+		break;
+	case OPT_POOL:
+		if (parse_uint(arg, 0xffffffffULL, false, &v) || !v)
+			return bad(state, "bad value for %s: '%s' (a page_pool id, 1 to 4294967295)",
+				   "--pool", shown);
+		o->pool_id = v;
+		break;
 	case 'h':
 		/* argp_state_help() is silenced by ARGP_NO_ERRS. */
 		argp_help(state->root_argp, ps->out, ARGP_HELP_STD_HELP &
@@ -580,8 +611,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			o->cmd = CMD_OWNERS;
 			break;
 		}
+		if (state->arg_num == 0 && !strcmp(arg, "holders")) {
+			o->cmd = CMD_HOLDERS;
+			break;
+		}
 		if (o->cmd == CMD_OWNERS)
 			return bad(state, "'%s': owners takes no mode", shown);
+		if (o->cmd == CMD_HOLDERS)
+			return bad(state, "'%s': holders takes no mode", shown);
 		if (o->cmd == CMD_HEATMAP) {
 			if (o->input)
 				return bad(state, "'%s': heatmap draws one recording", shown);
@@ -624,6 +661,7 @@ static int check_scope(const struct options *o, unsigned int given, FILE *err)
 	static const char *const cmds[] = {
 		[CMD_TRACE] = "tracing", [CMD_RECORD] = "record",
 		[CMD_HEATMAP] = "heatmap", [CMD_OWNERS] = "owners",
+		[CMD_HOLDERS] = "holders",
 	};
 	unsigned int i;
 	const char *not = NULL;
@@ -633,7 +671,7 @@ static int check_scope(const struct options *o, unsigned int given, FILE *err)
 			continue;
 		if (!(scope[i].cmds & 1U << o->cmd))
 			not = cmds[o->cmd];
-		else if (o->cmd != CMD_HEATMAP && o->cmd != CMD_OWNERS &&
+		else if ((o->cmd == CMD_TRACE || o->cmd == CMD_RECORD) &&
 			 scope[i].modes && !(o->modes & scope[i].modes))
 			not = mode_name(o->modes);
 	}
@@ -661,8 +699,9 @@ static int check_command(const struct options *o, unsigned int given, FILE *err)
 	if (!why && check_scope(o, given, err))
 		return OPTIONS_BAD;
 	/* never is what these do anyway: a script may always pass it. */
-	if (o->live == LIVE_ALWAYS && (o->cmd == CMD_HEATMAP || o->cmd == CMD_OWNERS))
-		why = "--live is for tracing: heatmap and owners run once";
+	if (o->live == LIVE_ALWAYS && (o->cmd == CMD_HEATMAP || o->cmd == CMD_OWNERS ||
+				       o->cmd == CMD_HOLDERS))
+		why = "--live is for tracing: heatmap, owners and holders run once";
 	else if (o->live == LIVE_ALWAYS && o->json)
 		why = "--live and -j exclude each other: one repaints a screen, the other writes NDJSON";
 	if (!why)

@@ -30,14 +30,15 @@ enum lat_source {
 };
 
 /*
- * What labytrace does: trace (the default), record, draw a recording, or
- * list the owners of exclusive pages now.
+ * What labytrace does: trace (the default), record, draw a recording,
+ * list the owners of exclusive pages now, or who holds page_pools' pages.
  */
 enum command {
 	CMD_TRACE,
 	CMD_RECORD,
 	CMD_HEATMAP,
 	CMD_OWNERS,
+	CMD_HOLDERS,
 };
 
 /*
@@ -88,6 +89,9 @@ struct options {
 	unsigned int failure_records;	/* per interval */
 	unsigned int violation_records;	/* per interval */
 	enum lat_source lat_source;
+	/* holders */
+	const char *dev;		/* --dev IFNAME, or NULL */
+	long long pool_id;		/* --pool ID; -1: any */
 	bool verbose;
 };
 

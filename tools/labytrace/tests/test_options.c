@@ -273,7 +273,7 @@ static void test_options_that_do_not_apply_are_refused(void **state)
 		{ "-p is for tracing and record, not heatmap", "heatmap", "r", "-o", "x.svg", "-p", "1" },
 		{ "--gfp MASK is for latency and failures, not heatmap", "heatmap", "r", "-o", "x.svg",
 		  "--gfp", "0x20" },
-		{ "-j is for tracing, record and owners, not heatmap", "heatmap", "r", "-o", "x.svg", "-j" },
+		{ "-j is for tracing, record, owners and holders, not heatmap", "heatmap", "r", "-o", "x.svg", "-j" },
 		{ "-d is for tracing and record, not heatmap", "heatmap", "r", "-o", "x.svg", "-d", "1" },
 		{ "--listen is for tracing and record, not heatmap", "heatmap", "r", "-o", "x.svg",
 		  "--listen", "127.0.0.1:1" },
@@ -615,9 +615,9 @@ static void test_live_with_json_is_a_usage_error(void **state)
 	bad(want, "-j", "--live", NULL);
 	bad(want, "--json", "--live=always", "failures", NULL);
 	bad(want, "record", "-o", "rec.ndjson", "-j", "--live", NULL);
-	bad("--live is for tracing: heatmap and owners run once",
+	bad("--live is for tracing: heatmap, owners and holders run once",
 	    "owners", "-j", "--live", NULL);
-	bad("--live is for tracing: heatmap and owners run once",
+	bad("--live is for tracing: heatmap, owners and holders run once",
 	    "heatmap", "rec.ndjson", "-o", "x.svg", "--live", NULL);
 }
 
