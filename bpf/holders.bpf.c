@@ -177,13 +177,22 @@ __noinline int pool_read(struct hp_pool *p)
 	/* NET_PTR_POISON and the like: no netdev there. */
 	if ((__u64)nd < 0xffff000000000000ULL)
 		nd = NULL;
+	/* veth's: its struct device is the netdev's own (class "net"). */
+	dev = BPF_CORE_READ(pool, p.dev);
+	if (!nd && dev) {
+		char cls[4] = {};
+
+		name = BPF_CORE_READ(dev, class, name);
+		if (name && bpf_probe_read_kernel_str(cls, sizeof(cls), name) == 4 &&
+		    cls[0] == 'n' && cls[1] == 'e' && cls[2] == 't')
+			nd = (void *)dev - bpf_core_field_offset(struct net_device, dev);
+	}
 	if (nd && BPF_CORE_READ(nd, ifindex) > 0) {
 		p->ifindex = BPF_CORE_READ(nd, ifindex);
 		bpf_probe_read_kernel_str(p->ifname, sizeof(p->ifname), nd->name);
 		p->netns = BPF_CORE_READ(nd, nd_net.net, ns.inum);
 		p->flags |= HP_POOL_NETDEV;
 	}
-	dev = BPF_CORE_READ(pool, p.dev);
 	name = dev ? BPF_CORE_READ(dev, kobj.name) : NULL;
 	if (name && bpf_probe_read_kernel_str(p->devname, sizeof(p->devname), name) > 0)
 		p->flags |= HP_POOL_DEVICE;

@@ -6,7 +6,7 @@
  * else the pool's own hold and release counters) are split into those
  * sockets hold (each page once, however many skbs and sockets share it),
  * those in the pool's own cache and ring, and the rest: in a driver's
- * ring, a qdisc, a pipe, or leaked by a stray put_page().
+ * ring, a qdisc, a pipe, a CPU's list of skbs to free, or leaked.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@
 #define AF_PACKET_	17
 
 static const char elsewhere_why[] =
-	"in a driver, a qdisc, or leaked by a stray put_page()";
+	"in a driver, a qdisc, a CPU's deferred skb frees, or leaked by a stray put_page()";
 
 void hr_init(struct hr_report *r, unsigned int page_size)
 {
@@ -254,7 +254,7 @@ void hr_finish(struct hr_report *r)
 		}
 		if (p->have_bpf) {
 			p->in_sockets = p->b.in_sockets;
-			p->cached = p->b.destroy_cnt ? 0 : (unsigned long long)p->b.cached + p->b.ring;
+			p->cached = (unsigned long long)p->b.cached + p->b.ring;
 		}
 		left = p->inflight - (long long)p->in_sockets - (long long)p->cached;
 		p->moved = left < 0;

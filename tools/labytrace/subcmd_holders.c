@@ -42,7 +42,8 @@
 struct hrun {
 	const struct options *o;
 	struct holders_bpf *skel;
-	struct btf *btf;
+	struct features feat;
+	struct btf *btf;		/* feat's */
 	struct bpf_link *it_tcp, *it_udp, *it_unix, *it_files, *it_netdevs;
 	struct bpf_link *release;
 	struct hr_report rep;
@@ -88,13 +89,18 @@ static int check_kernel(struct hrun *h)
 		note("missing CAP_SYS_ADMIN: holders enters every network namespace and reads physical addresses (/proc/iomem, pagemap); run as root");
 		return EXIT_PRIVILEGE;
 	}
-	h->btf = btf__load_vmlinux_btf();
-	err = h->btf ? 0 : -errno;
-	if (err) {
+	err = probe_features(&h->feat);
+	if (err == -ENOENT) {
 		note("the kernel has no BTF (%s: %s); CONFIG_DEBUG_INFO_BTF=y is needed",
 		     VMLINUX_BTF, strerror(-err));
 		return EXIT_NO_BTF;
 	}
+	if (err) {
+		libbpf_strerror(err, why, sizeof(why));
+		note("cannot read the kernel's BTF (%s: %s)", VMLINUX_BTF, why);
+		return EXIT_NO_BTF;
+	}
+	h->btf = h->feat.btf;
 	if (probe_bpf()) {
 		note("the kernel refuses bpf(): %s (locked down, or bpf() restricted)",
 		     strerror(errno));
@@ -573,7 +579,7 @@ static void hrun_free(struct hrun *h)
 	bpf_link__destroy(h->it_files);
 	bpf_link__destroy(h->it_netdevs);
 	holders_bpf__destroy(h->skel);
-	btf__free(h->btf);
+	probe_free(&h->feat);
 	for (i = 0; i < h->nr_ns; i++)
 		close(h->ns[i].fd);
 	if (h->self_ns > 0)
@@ -594,13 +600,15 @@ int list_holders(const struct options *o)
 	if (ret >= 0)
 		goto out;
 	hr_finish(&h.rep);
-	if (!h.rep.nr_pools) {
+	if (!h.rep.nr_pools && !o->dev && o->pool_id < 0) {
 		note("no page_pool found: none has pages in a socket, is listed on a netdev%s, or is destroyed and waiting for its pages",
 		     h.nl_missing ? "" : " or by netlink");
 		ret = EXIT_OK;
 		goto out;
 	}
 	hr_pools_named(&h.rep, names, sizeof(names));
+	if (!names[0])
+		snprintf(names, sizeof(names), "none found");
 	if (!hr_select(&h.rep, o->dev, o->pool_id)) {
 		if (o->dev)
 			note("bad value for --dev: '%s' (no page_pool of that device%s; pools: %s)",
