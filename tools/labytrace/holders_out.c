@@ -229,11 +229,13 @@ void hr_finish(struct hr_report *r)
 		if (r->pools[i].have_bpf || r->pools[i].have_nl)
 			r->pools[n++] = r->pools[i];
 	r->nr_pools = n;
-	qsort(r->pools, r->nr_pools, sizeof(*r->pools), pool_cmp);
+	if (r->nr_pools)
+		qsort(r->pools, r->nr_pools, sizeof(*r->pools), pool_cmp);
 
 	for (i = 0; i < r->nr_holders; i++)
 		r->holders[i].sock = sock_find(r, r->holders[i].sk);
-	qsort(r->holders, r->nr_holders, sizeof(*r->holders), holder_cmp);
+	if (r->nr_holders)
+		qsort(r->holders, r->nr_holders, sizeof(*r->holders), holder_cmp);
 
 	for (i = 0; i < r->nr_pools; i++) {
 		long long left;
