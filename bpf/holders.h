@@ -44,6 +44,7 @@ enum {
 	HP_POOL_DEVICE = 4,	/* devname is its struct device's name */
 	HP_POOL_DESTROYED = 8,	/* page_pool_destroy() has run */
 	HP_POOL_DETACH_TIME = 16, /* detach_time is known (6.8+) */
+	HP_POOL_FREED = 32,	/* live: its last page came home, it is gone */
 };
 
 /* Value of the pools map, keyed by the pool's address. */
@@ -52,6 +53,9 @@ struct hp_pool {
 	unsigned long long destroy_cnt;
 	long long detach_time;		/* boottime seconds, if flags say */
 	unsigned long long in_sockets;	/* distinct pages found in sockets */
+	unsigned long long destroyed_ns; /* live: first release retry seen (monotonic) */
+	unsigned int gen;		/* live: pools seen at this address before */
+	unsigned int hold0, release0;	/* live: the counters before the event that showed it */
 	unsigned int id;
 	unsigned int order;
 	unsigned int hold;		/* pages_state_hold_cnt */

@@ -294,7 +294,7 @@ size_t hr_select(struct hr_report *r, const char *dev, long long pool_id_want)
 }
 
 /* "veth1 pool 3" or "pool 3" or "veth1": how a message names a pool. */
-static void pool_label(const struct hr_pool *p, char *buf, size_t len)
+static void hr_pool_label(const struct hr_pool *p, char *buf, size_t len)
 {
 	const char *n = pool_ifname(p) ? pool_ifname(p) : pool_devname(p);
 
@@ -312,7 +312,7 @@ void hr_pools_named(const struct hr_report *r, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	for (i = 0; i < r->nr_pools && off + 1 < len; i++) {
-		pool_label(&r->pools[i], one, sizeof(one));
+		hr_pool_label(&r->pools[i], one, sizeof(one));
 		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", one);
 	}
 	if (off >= len && len > 4)

@@ -459,6 +459,43 @@ int json_owners(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 	return 0;
 }
 
+int json_pools(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+	       const struct run_info *ri)
+{
+	const struct pool_row *rows[POOLS_MAX];
+	const struct pool_table *t = d->pools;
+	size_t i, n;
+	json_object *o;
+	char id[16];
+
+	if (!t)
+		return 0;
+	n = pools_order(t, rows, POOLS_MAX);
+	for (i = 0; i < n; i++) {
+		const struct pool_row *r = rows[i];
+
+		o = json_line(c, "page_pool", d->ts_ns);
+		add(o, "pool", r->has_id ? u64(r->id) : json_object_new_string(pool_label(r, id, sizeof(id))));
+		add(o, "dev", r->dev[0] ? json_object_new_string(r->dev) : NULL);
+		add(o, "ifindex", r->ifindex ? u64(r->ifindex) : NULL);
+		add(o, "inflight", json_object_new_int64(r->inflight));
+		add(o, "taken", u64(r->holds));
+		add(o, "returned", u64(r->releases));
+		if (!ri->final) {
+			add(o, "taken_interval", u64(r->holds - r->holds_prev));
+			add(o, "returned_interval", u64(r->releases - r->releases_prev));
+		}
+		add(o, "destroyed", json_object_new_boolean(r->destroyed));
+		add(o, "destroyed_s", r->destroyed && r->destroyed_ns && d->ts_ns > r->destroyed_ns ?
+		    json_num((d->ts_ns - r->destroyed_ns) / 1e9, 3) : NULL);
+		add(o, "gone", json_object_new_boolean(r->gone));
+		add(o, "final", json_object_new_boolean(ri->final));
+		if (json_emit(f, o))
+			return -1;
+	}
+	return 0;
+}
+
 static double rate(unsigned long long fails, unsigned long long allocs)
 {
 	return allocs ? (double)fails / allocs : 0;

@@ -56,6 +56,13 @@ int json_owner(FILE *f, const struct out_ctx *c, const struct owner_row *r,
 /* Each owner (all of them if @ri->final), most pages held first. */
 int json_owners(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		const struct run_info *ri);
+/*
+ * One "page_pool" line per pool seen (pools.h): in flight now, pages taken
+ * from and returned to the page allocator since labytrace saw it (and in
+ * the interval, unless @ri->final), destroyed, gone.
+ */
+int json_pools(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
+	       const struct run_info *ri);
 int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		 const struct run_info *ri);
 

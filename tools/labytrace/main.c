@@ -187,6 +187,9 @@ static int setup(struct app *a)
 		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
 	}
 	a->oc.owners = a->tracer.owners;
+	a->oc.have_pools = a->tracer.live != NULL;
+	if (!a->tracer.live)
+		note("page_pool gauges unavailable: %s", a->tracer.live_why);
 	/* A file the collector can read from the start, or a clear error now. */
 	if (a->opts.prometheus) {
 		static struct lt_snapshot now;

@@ -237,6 +237,71 @@ static void owners(struct expo *e, const struct lt_snapshot *s)
 	owner_info(e, rows, n);
 }
 
+/*
+ * page_pools: the first POOLS_EXPORTED seen by id (pool="12"), for the
+ * whole run, then pool="other" for every other, so the series stay bounded
+ * and no counter goes back; a pool's device, which can change (a netdev
+ * unregistered hands its pools to lo), in an info series.
+ */
+static void pools(struct expo *e, const struct lt_snapshot *s)
+{
+	const struct pool_table *t = s->pools;
+	struct expo_labels l;
+	unsigned int i, f;
+	char id[16];
+	static const struct {
+		const char *name, *help;
+		enum expo_type type;
+	} fams[] = {
+		{ "labytrace_pool_inflight_pages",
+		  "Pages the page_pool has out (taken from the page allocator, not given back).",
+		  EXPO_GAUGE },
+		{ "labytrace_pool_taken_pages",
+		  "Pages the page_pool took from the page allocator since labytrace saw it.",
+		  EXPO_COUNTER },
+		{ "labytrace_pool_returned_pages",
+		  "Pages the page_pool gave back to the page allocator since labytrace saw it.",
+		  EXPO_COUNTER },
+		{ "labytrace_pool_destroyed",
+		  "1 while a destroyed page_pool waits for its pages (stalled if it stays).",
+		  EXPO_GAUGE },
+	};
+
+	if (!t)
+		return;
+	for (f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+		expo_family(e, fams[f].name, fams[f].type, NULL, fams[f].help);
+		for (i = 0; i < t->n; i++) {
+			const struct pool_row *r = &t->rows[i];
+			unsigned long long v = f == 0 ? (unsigned long long)r->inflight :
+					       f == 1 ? r->holds : f == 2 ? r->releases :
+					       r->destroyed && !r->gone;
+
+			if (!r->exported)
+				continue;
+			l.n = 0;
+			expo_label(&l, "pool", pool_label(r, id, sizeof(id)));
+			expo_value(e, &l, v);
+		}
+		if (t->n > t->nr_exported) {
+			l.n = 0;
+			expo_label(&l, "pool", "other");
+			expo_value(e, &l, f == 0 ? (unsigned long long)pools_other_inflight(t) :
+				   f == 1 ? t->other_holds : f == 2 ? t->other_releases : 0);
+		}
+	}
+	expo_family(e, "labytrace_pool_info", EXPO_GAUGE, NULL,
+		    "1 for each page_pool exported: its device (netdev, or struct device).");
+	for (i = 0; i < t->n; i++) {
+		if (!t->rows[i].exported || !t->rows[i].dev[0])
+			continue;
+		l.n = 0;
+		expo_label(&l, "pool", pool_label(&t->rows[i], id, sizeof(id)));
+		expo_label(&l, "dev", t->rows[i].dev);
+		expo_value(e, &l, 1);
+	}
+}
+
 struct reason {
 	const char *reason;
 	int stat;
@@ -314,6 +379,8 @@ int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,
 		violations(&e, c, cum);
 		owners(&e, cum);
 	}
+	if (c->have_pools)
+		pools(&e, cum);
 	lost(&e, cum);
 	return expo_end(&e);
 }

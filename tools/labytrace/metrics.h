@@ -43,6 +43,12 @@
 				 (METRICS_MAX_OWNERS + 1) * METRICS_OWNER_SERIES + \
 				 METRICS_MAX_OWNERS + 1)
 
+/*
+ * And with page_pool gauges (c->have_pools), at most 4 series for each of
+ * POOLS_EXPORTED pools and "other", and an info series each: 164 more.
+ */
+#define METRICS_MAX_POOL_SERIES	(4 * (POOLS_EXPORTED + 1) + POOLS_EXPORTED)
+
 /* Every family the run has (c->have_*); 0, or -EIO. */
 int metrics_write(FILE *f, enum expo_format fmt, const struct out_ctx *c,
 		  const struct lt_snapshot *cum);

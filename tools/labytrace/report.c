@@ -183,6 +183,7 @@ static void report_json(struct app *a, const struct lt_snapshot *d,
 		json_held(stdout, &a->oc, &a->held[i], ip, depth);
 	}
 	json_owners(stdout, &a->oc, d, ri);
+	json_pools(stdout, &a->oc, d, ri);
 	json_lost(stdout, &a->oc, d);
 	json_summary(stdout, &a->oc, d, ri);
 }
@@ -339,6 +340,7 @@ void final_summary(struct app *a, const struct lt_snapshot *cum)
 		json_fail_stacks(stdout, &a->oc, cum, &ri);
 		json_viol_stacks(stdout, &a->oc, cum, &ri);
 		json_owners(stdout, &a->oc, cum, &ri);
+		json_pools(stdout, &a->oc, cum, &ri);
 		json_summary(stdout, &a->oc, cum, &ri);
 	} else {
 		if (cum->nr_fail_stacks || cum->nr_viol_stacks)

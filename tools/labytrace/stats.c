@@ -192,6 +192,7 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	out->held_over = cur->held_over;
 	out->held_ts_ns = cur->held_ts_ns;
 	out->owners = cur->owners;
+	out->pools = cur->pools;
 }
 
 /* Allocations or failures over every @step-th count from @first. */

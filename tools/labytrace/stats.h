@@ -12,6 +12,7 @@
 #include "labytrace.h"
 #include "owners.h"
 #include "pfn.h"
+#include "pools.h"
 
 struct gfp_table;
 struct ksyms;
@@ -56,6 +57,8 @@ struct lt_snapshot {
 	 * now; the tracer's table, or NULL.
 	 */
 	const struct owner_table *owners;
+	/* page_pools seen, cumulative even in a delta; NULL if not traced */
+	const struct pool_table *pools;
 };
 
 /* An exclusive page owned now (the held table), with its age. */
@@ -78,6 +81,7 @@ struct out_ctx {
 	const struct ksyms *ksyms;		/* NULL: stacks stay hex */
 	bool ctx_known;				/* else contexts are "unknown" */
 	bool have_latency, have_failures, have_violations;
+	bool have_pools;			/* page_pool gauges (pools.h) */
 	long long mono_to_real_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	unsigned long long vmemmap;		/* 0: pfn unknown */
 	unsigned int page_size;			/* sizeof(struct page) */

@@ -267,6 +267,8 @@ int tracer_start(struct tracer *t, const struct options *o,
 		return err;
 	}
 	t->skel->bss->armed = true;
+	/* page_pool gauges: where the kernel has its tracepoints; said if not */
+	pool_live_start(t, f, t->live_why, sizeof(t->live_why));
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), fn, ctx, NULL);
 	if (!t->rb) {
 		err = -errno;
@@ -356,12 +358,14 @@ void tracer_detach(struct tracer *t)
 		bpf_link__destroy(t->links[i]);
 		t->links[i] = NULL;
 	}
+	pool_live_detach(t);
 	labytrace_bpf__detach(t->skel);
 }
 
 void tracer_stop(struct tracer *t)
 {
 	tracer_detach(t);
+	pool_live_stop(t);
 	ring_buffer__free(t->rb);
 	labytrace_bpf__destroy(t->skel);
 	free(t->pcpu);

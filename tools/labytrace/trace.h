@@ -16,6 +16,8 @@
 
 struct gfp_table;
 struct labytrace_bpf;
+struct holders_live_bpf;
+struct pool_table;
 
 /* One allocation program and four page_exclusive ones. */
 #define TRACER_MAX_SETS 5
@@ -42,6 +44,11 @@ struct tracer {
 	unsigned int page_size;
 	struct owner_table *owners;	/* what snapshots point to */
 	struct owner_table *next_owners;	/* read into, then copied */
+	/* page_pools, live (pool_live.c); NULL where the kernel has none */
+	struct holders_live_bpf *live;
+	struct bpf_link *live_links[3];
+	struct pool_table *pools;
+	char live_why[160];		/* why not */
 };
 
 /* Returns 0, or -errno with a one-line reason in @why. */
@@ -69,6 +76,14 @@ size_t tracer_held(struct tracer *t, struct lt_snapshot *s,
 /* A stack kept in the kernel, by key; returns its depth (0 if unknown). */
 int tracer_stack(struct tracer *t, unsigned long long key,
 		 unsigned long long *ip);
+/*
+ * pool_live.c: the page_pool programs started (0; else -errno, @why says),
+ * read into t->pools, detached, stopped.
+ */
+int pool_live_start(struct tracer *t, const struct features *f, char *why, size_t len);
+int pool_live_read(struct tracer *t);
+void pool_live_detach(struct tracer *t);
+void pool_live_stop(struct tracer *t);
 /* Detach every program, so that counts stop moving; again is harmless. */
 void tracer_detach(struct tracer *t);
 void tracer_stop(struct tracer *t);

@@ -235,6 +235,10 @@ int tracer_read(struct tracer *t, struct lt_snapshot *s)
 		err = read_owners(t);
 		s->owners = t->owners;
 	}
+	if (!err && t->live) {
+		err = pool_live_read(t);
+		s->pools = t->pools;
+	}
 	return err;
 }
 

@@ -300,6 +300,45 @@ static void owners_lines(FILE *f, const struct lt_snapshot *d, int max_rows)
 }
 
 /*
+ * page_pools: pages in flight now, pages taken from and given back to the
+ * page allocator since labytrace saw the pool and in the last interval,
+ * and whether it was destroyed (and still waits for pages).
+ */
+static void pools_lines(FILE *f, const struct lt_snapshot *d, int max_rows)
+{
+	const struct pool_row *rows[POOLS_MAX];
+	const struct pool_table *t = d->pools;
+	size_t i, n;
+	char id[16], state[40], last[32];
+
+	if (!t)
+		return;
+	n = pools_order(t, rows, POOLS_MAX);
+	fprintf(f, "POOLS   %-22s %8s %8s %8s %11s %s\n", "(page_pool, since start)",
+		"INFLIGHT", "TAKEN", "RETURNED", "LAST", "STATE");
+	if (!n)
+		fprintf(f, "        (none seen yet)\n");
+	for (i = 0; i < n && (!max_rows || i < (size_t)max_rows); i++) {
+		const struct pool_row *r = rows[i];
+
+		if (r->gone)
+			snprintf(state, sizeof(state), "gone");
+		else if (r->destroyed && r->destroyed_ns && d->ts_ns > r->destroyed_ns)
+			snprintf(state, sizeof(state), "destroyed %llus ago",
+				 (d->ts_ns - r->destroyed_ns) / 1000000000ULL);
+		else
+			snprintf(state, sizeof(state), r->destroyed ? "destroyed" : "live");
+		snprintf(last, sizeof(last), "+%llu/-%llu", r->holds - r->holds_prev,
+			 r->releases - r->releases_prev);
+		fprintf(f, "  %-6s %-15.15s %8lld %8llu %8llu %11s %s\n",
+			pool_label(r, id, sizeof(id)), r->dev[0] ? r->dev : "-",
+			r->inflight, r->holds, r->releases, last, state);
+	}
+	if (i < n)
+		fprintf(f, "  (%zu more)\n", n - i);
+}
+
+/*
  * Events lost, and records dropped: a record the ring buffer had no room
  * for is detail lost, not an event, which the counts by stack still have.
  */
@@ -336,6 +375,8 @@ void view_report(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,
 		violation_lines(f, c, d, held, nr_held);
 		owners_lines(f, d, max_rows ? VIEW_OWNER_ROWS : VIEW_OWNER_ROWS_PLAIN);
 	}
+	if (c->have_pools)
+		pools_lines(f, d, max_rows ? VIEW_OWNER_ROWS : VIEW_OWNER_ROWS_PLAIN);
 	lost_line(f, d);
 }
 

@@ -153,13 +153,19 @@ TYPES = {
     "labytrace_owner_info": "gauge",
     "labytrace_last_update_timestamp_seconds": "gauge",
 }
+# Families a kernel may not have (page_pool's tracepoints): typed when there.
+OPTIONAL_TYPES = {
+    "labytrace_pool_inflight_pages": "gauge",
+    "labytrace_pool_destroyed": "gauge",
+    "labytrace_pool_info": "gauge",
+}
 
 
 def node_file(path, scrape):
     ftypes, fhelps, fsamples = exposition(open(path).read())
     types, helps, got = exposition(open(scrape).read())
     for fam in ftypes:
-        want = TYPES.get(fam, "counter" if fam.endswith("_total") else None)
+        want = TYPES.get(fam, OPTIONAL_TYPES.get(fam, "counter" if fam.endswith("_total") else None))
         if types.get(fam) != want:
             problem(f"node_exporter types {fam} as {types.get(fam)}, not {want}")
     for fam in TYPES:

@@ -31,9 +31,9 @@ tcp_bytes=200000
 pids=()
 
 tests=(udp_socket_pages processes pool_adds_up pool_equals_tracepoints
-       text_view pool_filters detached_pool_unchanged
-       detached_equals_release_event tcp_socket_pages drained usage_errors
-       not_root no_btf)
+       text_view pool_filters live_pool_counts live_pool_prometheus
+       detached_pool_unchanged detached_equals_release_event tcp_socket_pages
+       live_pool_destroyed drained usage_errors not_root no_btf)
 # shellcheck source-path=SCRIPTDIR source=tap-lib.sh
 . "$(dirname "$0")/tap-lib.sh"
 
@@ -93,6 +93,13 @@ setup() {
 }
 setup 2>"$tmp/setup.err" || fatal "veth with XDP across two namespaces" "$(cat "$tmp/setup.err")"
 
+# labytrace tracing, its per-pool gauges from page_pool's tracepoints,
+# from before the first frame: every page the pool takes is seen.
+"$lt" -j -i 0.5 --prometheus "$tmp/live.prom" >"$tmp/trace.ndjson" 2>"$tmp/trace.err" &
+trace_pid=$!
+pids+=($trace_pid)
+for _ in $(seq 150); do grep -q '^Tracing' "$tmp/trace.err" && break; sleep 0.1; done
+
 # Holders: "PID FD" in their ready files once they hold their socket.
 ip netns exec "$b" python3 -c '
 import os, socket, sys, time
@@ -147,14 +154,16 @@ recvq=$(awk 'NR == 1 { print $1 }' "$tmp/ss")
 # another, whatever was missed.  Ours is the pool (hashed address) with
 # events since XDP was attached.
 tp_inflight() {
-	python3 - "$inst/trace" <<'EOF'
+	python3 - "$inst/trace" "$@" <<'EOF'
 import re, sys
 hold, rel = {}, {}
 for m in re.finditer(r"page_pool_state_(hold|release): page_pool=(\S+) .*(?:hold|release)=(\d+)",
 		     open(sys.argv[1]).read()):
 	d = hold if m.group(1) == "hold" else rel
 	d[m.group(2)] = max(d.get(m.group(2), 0), int(m.group(3)))
-print(" ".join(str(hold[p] - rel.get(p, 0)) for p in hold) or "none")
+mode = sys.argv[2] if len(sys.argv) > 2 else "inflight"
+print(" ".join(str(hold[p] - rel.get(p, 0)) if mode == "inflight" else
+	       "%d %d" % (hold[p], rel.get(p, 0)) for p in hold) or "none")
 EOF
 }
 
@@ -266,6 +275,56 @@ else
 	not_ok "--pool and --dev select, or say what is there" "${bad[@]}"
 fi
 
+# The live gauges: labytrace stopped, its last reading against the
+# pool's own counters as its tracepoints carry them (nothing else moved).
+kill -INT $trace_pid
+wait $trace_pid
+trace_rc=$?
+read -r tp_hold tp_release <<<"$(tp_inflight counts)"
+live_check() {	# NDJSON PROM DEV: "pool inflight taken returned destroyed destroyed_s" of its final record, and the textfile's
+	python3 - "$@" <<'EOF'
+import json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if '"page_pool"' in l]
+fin = [r for r in recs if r["final"] and r["dev"] == sys.argv[3]]
+if len(fin) != 1:
+	print("final page_pool records of %s: %d" % (sys.argv[3], len(fin))); sys.exit()
+r = fin[0]
+prom = open(sys.argv[2]).read()
+def sample(name):
+	m = re.search(r'^%s\{pool="%s"\} (\S+)$' % (name, r["pool"]), prom, re.M)
+	return m.group(1) if m else "none"
+info = re.search(r'^labytrace_pool_info\{pool="%s",dev="%s"\} 1$' % (r["pool"], sys.argv[3]), prom, re.M)
+print(r["pool"], r["inflight"], r["taken"], r["returned"], r["destroyed"], r["destroyed_s"],
+      sample("labytrace_pool_inflight_pages"), sample("labytrace_pool_taken_pages_total"),
+      sample("labytrace_pool_returned_pages_total"), sample("labytrace_pool_destroyed"),
+      "info" if info else "noinfo")
+EOF
+}
+read -r l_pool l_inflight l_taken l_returned l_destroyed l_ds p_inf p_taken p_ret p_destr p_info \
+	<<<"$(live_check "$tmp/trace.ndjson" "$tmp/live.prom" hvb)"
+if [ $trace_rc = 0 ] && [ "$l_inflight" = "$p_inflight" ] && [ "$l_taken" = "$tp_hold" ] &&
+   [ "$l_returned" = "$tp_release" ] && [ "$l_destroyed" = False ] &&
+   [ "$l_inflight" = $((tp_hold - tp_release)) ]; then
+	ok "live: pool $l_pool in flight $l_inflight, took $l_taken and gave back $l_returned pages, as page_pool_state_hold and _release count them"
+else
+	not_ok "live: the pool's gauges as page_pool's tracepoints count them" \
+		"rc=$trace_rc labytrace: pool ${l_pool:-?} inflight ${l_inflight:-?} taken ${l_taken:-?} returned ${l_returned:-?}" \
+		"tracepoints: hold ${tp_hold:-?} release ${tp_release:-?}; holders: $p_inflight" \
+		"$(grep -v '^Tracing' "$tmp/trace.err")"
+fi
+if [ "$p_inf" = "$l_inflight" ] && [ "$p_taken" = "$l_taken" ] && [ "$p_ret" = "$l_returned" ] &&
+   [ "$p_destr" = 0 ] && [ "$p_info" = info ]; then
+	ok "live: the textfile's labytrace_pool_* for pool $l_pool are the final record's, its device in labytrace_pool_info"
+else
+	not_ok "live: labytrace_pool_* as the final record says" \
+		"textfile: inflight $p_inf taken $p_taken returned $p_ret destroyed $p_destr $p_info" \
+		"$(grep labytrace_pool "$tmp/live.prom" | grep -v '^#')"
+fi
+# A second run, across the destruction: the destroyed pool, still waiting.
+"$lt" -j -i 0.5 -d 3.5 --prometheus "$tmp/destroyed.prom" >"$tmp/trace2.ndjson" 2>"$tmp/trace2.err" &
+trace_pid=$!
+for _ in $(seq 150); do grep -q '^Tracing' "$tmp/trace2.err" && break; sleep 0.1; done
+
 # XDP off: veth destroys its pool, which waits for the sockets' pages.
 ip -n "$b" link set dev hvb xdpdrv off
 sleep 2.2	# page_pool_release_retry() runs every second
@@ -305,6 +364,18 @@ else
 	not_ok "TCP socket: page_pool_release's count less the UDP socket's" \
 		"holder: $t_pages $t_rcv $t_proto $t_state pool=$t_pool; release event ${release_inflight:-none}, udp $udp_want" \
 		"$(cat "$tmp/ss")"
+fi
+
+wait $trace_pid
+trace_rc=$?
+read -r l_pool l_inflight l_taken l_returned l_destroyed l_ds p_inf p_taken p_ret p_destr p_info \
+	<<<"$(live_check "$tmp/trace2.ndjson" "$tmp/destroyed.prom" hvb)"
+if [ $trace_rc = 0 ] && [ "$l_destroyed" = True ] && [ "$l_ds" != None ] &&
+   [ "$l_inflight" = "${release_inflight:-x}" ] && [ "$p_destr" = 1 ] && [ "$p_inf" = "$l_inflight" ]; then
+	ok "live: the destroyed pool, ${l_ds}s after, waits for $l_inflight pages; labytrace_pool_destroyed 1"
+else
+	not_ok "live: the destroyed pool and what it waits for" \
+		"rc=$trace_rc destroyed ${l_destroyed:-?} ${l_ds:-?}s inflight ${l_inflight:-?} (release event ${release_inflight:-none}); textfile destroyed ${p_destr:-?} inflight ${p_inf:-?}"
 fi
 
 # The sockets go: the pages come home, the pool goes.
