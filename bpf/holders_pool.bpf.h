@@ -58,7 +58,7 @@ __noinline int pool_read(struct hp_pool *p)
 	if (bpf_core_field_exists(pool->slow.netdev))
 		nd = BPF_CORE_READ(pool, slow.netdev);
 	/* Kernels before 6.8, and drivers that do not say: its NAPI's. */
-	if (!nd)
+	if (!nd && bpf_core_field_exists(pool->p.napi))
 		nd = BPF_CORE_READ(pool, p.napi, dev);
 	/* NET_PTR_POISON and the like: no netdev there. */
 	if ((__u64)nd < 0xffff000000000000ULL)
