@@ -105,6 +105,7 @@ ip netns exec "$b" python3 -c '
 import os, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)	# SO_RCVBUFFORCE
+s.setsockopt(socket.SOL_SOCKET, 35, 1)		# SO_TIMESTAMPNS: skbs get their time
 s.bind(("10.213.0.2", 9000))
 open(sys.argv[1], "w").write("%d %d" % (os.getpid(), s.fileno()))
 time.sleep(600)' "$tmp/udp.ready" &
@@ -124,6 +125,7 @@ for _ in $(seq 100); do
 	[ -e "$tmp/udp.ready" ] && [ -e "$tmp/tcp.ready.listening" ] && break
 	sleep 0.1
 done
+sent_at=$(date +%s.%N)
 ip netns exec "$a" python3 -c '
 import socket, sys, time
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -198,23 +200,28 @@ elif q == "holder":
 	procs = " ".join("%d:%s" % (p["pid"], ",".join(map(str, p["fds"]))) for p in h["processes"])
 	print(h["pages"], h["queues"]["receive"], h["queues"]["error"],
 	      h["queues"]["out_of_order"], h["protocol"], h.get("state"),
-	      h["pool"] == (pools[0]["pool"] if pools else -1), procs or "none")
+	      h["pool"] == (pools[0]["pool"] if pools else -1), h["oldest_age_s"], procs or "none")
 EOF
 }
 
-read -r h_pages h_rcv h_err h_ofo h_proto h_state h_pool h_procs \
+read -r h_pages h_rcv h_err h_ofo h_proto h_state h_pool h_age h_procs \
 	<<<"$(check_py "$tmp/live.ndjson" holder 10.213.0.2:9000)"
+# Its oldest skb was received after the datagrams were sent, before now.
+h_age_ok=$(python3 -c 'import sys, time
+a = sys.argv[1]
+print(a != "None" and 0 <= float(a) <= time.time() - float(sys.argv[2]))' "$h_age" "$sent_at")
 if [ $live_rc = 0 ] && [ "$h_pages" = "$udp_want" ] && [ "$h_rcv" = "$udp_want" ] &&
-   [ "$h_proto" = udp ] && [ "$h_pool" = True ]; then
-	ok "UDP socket: $h_pages pages, as /proc/net/udp says ($udp_n sent, ${udp_drops:-?} dropped)"
+   [ "$h_proto" = udp ] && [ "$h_pool" = True ] && [ "$h_age_ok" = True ]; then
+	ok "UDP socket: $h_pages pages, as /proc/net/udp says ($udp_n sent, ${udp_drops:-?} dropped), the oldest ${h_age}s old"
 else
-	not_ok "UDP socket: $udp_want pages, as /proc/net/udp says" "rc=$live_rc holder: $h_pages $h_rcv $h_proto pool=$h_pool" \
+	not_ok "UDP socket: $udp_want pages, as /proc/net/udp says, and the oldest's age" \
+		"rc=$live_rc holder: $h_pages $h_rcv $h_proto pool=$h_pool age=$h_age (sent at $sent_at)" \
 		"$(cat "$tmp/live.err")" "$(cat "$tmp/proc-udp")"
 fi
 udp_procs=$h_procs
 udp_pages=$h_pages
 
-read -r t_pages t_rcv t_err t_ofo t_proto t_state t_pool t_procs \
+read -r t_pages t_rcv t_err t_ofo t_proto t_state t_pool t_age t_procs \
 	<<<"$(check_py "$tmp/live.ndjson" holder 10.213.0.2:9001)"
 tcp_pages=$t_pages
 
@@ -246,8 +253,8 @@ fi
 if [ $text_rc = 0 ] && [ ! -s "$tmp/live.txt.err" ] &&
    grep -q "^page_pool [0-9]* of hvb (ifindex [0-9]*, netns [0-9]*), order 0: $p_inflight pages in flight" "$tmp/live.txt" &&
    grep -q "^ *$p_sockets  in 2 sockets$" "$tmp/live.txt" &&
-   grep -q "^ *$udp_pages  udp   10.213.0.2:9000, inode [0-9]*  python3 (pid $udp_pid, fd $udp_fd)$" "$tmp/live.txt" &&
-   grep -q "^ *$tcp_pages  tcp   10.213.0.2:9001 <- 10.213.0.1:[0-9]* established, inode [0-9]*  python3 (pid $tcp_pid, fd $tcp_fd)$" "$tmp/live.txt" &&
+   grep -Eq "^ *$udp_pages  udp   10.213.0.2:9000, inode [0-9]+, oldest [0-9]+\.[0-9]s  python3 \(pid $udp_pid, fd $udp_fd\)$" "$tmp/live.txt" &&
+   grep -Eq "^ *$tcp_pages  tcp   10.213.0.2:9001 <- 10.213.0.1:[0-9]+ established, inode [0-9]+(, oldest [0-9]+\.[0-9]s)?  python3 \(pid $tcp_pid, fd $tcp_fd\)$" "$tmp/live.txt" &&
    grep -q "^ *0  elsewhere: in a driver, a qdisc, a CPU's deferred skb frees, or leaked by a stray put_page()$" "$tmp/live.txt"; then
 	ok "--dev hvb as text: the pool, each socket with its process, nothing elsewhere"
 else
