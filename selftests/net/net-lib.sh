@@ -30,14 +30,18 @@ hist_snapshot() {
 }
 
 # An instance goes only once its triggers do ("!" and the trigger as read).
+# Read with the shell's own read: a grep process for each of the instance's
+# ~2,300 trigger files took the guest minutes under TCG.
 hist_stop() {
 	local t line
 	[ -d "$hist_dir" ] || return 0
 	for t in "$hist_dir"/events/*/*/trigger; do
-		grep -v '^#' "$t" | while read -r line; do
+		while read -r line; do
+			case "$line" in '#'*|'') continue ;; esac
 			echo "!${line% \[*}" >>"$t"
-		done
+		done <"$t"
 	done
+	hist_events=()
 	rmdir "$hist_dir"
 }
 
