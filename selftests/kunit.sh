@@ -16,8 +16,7 @@ ko=$1/mm/page_exclusive_kunit.ko
 mode=$2
 results=/sys/kernel/debug/kunit/page_exclusive/results
 # Cases that run in both boots; every other case needs tracking on.
-mode_independent=(page_exclusive_off_flag_accepted_nothing_recorded
-		  page_exclusive_movable_refused)
+mode_independent=(page_exclusive_off_flag_accepted_nothing_recorded)
 # The one case that needs tracking off.
 off_only=page_exclusive_off_flag_accepted_nothing_recorded
 
