@@ -5,13 +5,13 @@
 # real traffic through the two drivers that own their pages, watched live by
 # labytrace:
 #   - a 64 MiB download from the host through virtio_net in big-packet mode,
-#     whose RX queue "eth0 rx0" refills its ring from NAPI with
-#     GFP_ATOMIC | __GFP_EXCLUSIVE pages;
+#     whose RX queue "eth0 rx0" refills its ring from NAPI with GFP_ATOMIC
+#     pages it owns;
 #   - at the same time pktgen through a veth pair with an XDP program, whose
-#     page_pool "veth1 poolN" owns its pages;
-#   - then 8 MiB more with virtio_net.exclusive_release=0: the queue no
-#     longer gives its pages up when they go up the stack, and each free by
-#     the stack is reported with the owner's and the freeing stack.
+#     page_pool "veth1 poolN" owns its pages, as every page_pool does;
+#   - then the test module's known load (pex_workload --violations): one
+#     ownership violation of each kind, reported with the owner's and the
+#     violator's stacks.
 # A second labytrace records the run (one interval a second), drawn at the
 # end as latency and hold-time heatmaps in build/results/demo-*.svg.
 #
@@ -34,16 +34,17 @@ nic=$(virtio_nic) || { echo "demo: no virtio_net NIC (boot with vmrun --net)"; e
 
 cat <<EOF
 == Labyrinth demo ==========================================================
- The kernel tracks __GFP_EXCLUSIVE pages (page_exclusive=report).  Two real
+ The kernel tracks exclusive pages (page_exclusive=report).  Two real
  drivers own their pages:
   - virtio_net in big-packet mode: RX queue "$nic rx0" refills its ring from
-    NAPI with alloc_page(GFP_ATOMIC | __GFP_EXCLUSIVE) into the queue, and
-    gives each page up when it goes up the stack;
-  - veth with an XDP program: its page_pool owns every page it hands out.
+    NAPI with GFP_ATOMIC pages it owns from the moment they exist, and gives
+    each page up when it goes up the stack;
+  - veth with an XDP program: its page_pool owns every page it hands out,
+    as every page_pool does while tracking is on.
  Now: a 64 MiB download from the host through $nic, and 50,000 frames by
- pktgen through veth0 -> veth1 (XDP) at the same time.  Then 8 MiB more with
- virtio_net.exclusive_release=0: the stack frees pages the queue still owns,
- and each free is a violation, reported with both stacks.
+ pktgen through veth0 -> veth1 (XDP) at the same time.  Then the test
+ module's known load: one ownership violation of each kind, each reported
+ with the owner's and the violator's stacks.
  labytrace shows it live: allocation latency by gfp class and context,
  owners by name with the pages they hold, violations with owner and actor.
 ============================================================================
@@ -69,16 +70,16 @@ pktgen=$!
 curl -sS --max-time 300 -o /dev/null "http://10.0.2.2:$port/blob"
 wait $pktgen
 sleep 3
-echo 0 >/sys/module/virtio_net/parameters/exclusive_release
-curl -sS --max-time 300 -o /dev/null "http://10.0.2.2:$port/blob-small"
-echo 1 >/sys/module/virtio_net/parameters/exclusive_release
+load_test_module &&
+"$workload" --task 4 --violations >/dev/null ||
+	{ echo "demo: the violations load failed"; exit 1; }
 sleep 4
 kill -INT $lt $rec
 wait $lt
 wait $rec || { echo "demo: the recording failed:"; cat "$log.record"; exit 1; }
 ip netns del $ns
-# The NIC's refills: atomic exclusive allocations in softirq.
+# The NIC's refills: atomic allocations in softirq (the queue claims them).
 "$labytrace" heatmap "$recording" -o "$build/results/demo-latency.svg" \
-	--gfp atomic --context softirq --exclusive &&
+	--gfp atomic --context softirq &&
 "$labytrace" heatmap "$recording" -o "$build/results/demo-hold.svg" --metric hold &&
 echo "-- heatmaps of the recording: build/results/demo-latency.svg, demo-hold.svg"
