@@ -397,9 +397,13 @@ static __noinline int sock_emit(struct seq_file *seq, struct sock *sk, __u32 uid
 		if (r.family == AF_INET) {
 			bpf_probe_read_kernel(r.saddr, 4, &sk->__sk_common.skc_rcv_saddr);
 			bpf_probe_read_kernel(r.daddr, 4, &sk->__sk_common.skc_daddr);
-		} else {
+		} else if (bpf_core_field_exists(sk->__sk_common.skc_v6_rcv_saddr) &&
+			   bpf_core_field_exists(sk->__sk_common.skc_v6_daddr)) {
 			bpf_probe_read_kernel(r.saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 			bpf_probe_read_kernel(r.daddr, 16, &sk->__sk_common.skc_v6_daddr);
+		} else {
+			/* CONFIG_IPV6=n: sock_common has no IPv6 addresses */
+			r.flags |= HP_SOCK_NO_ADDR;
 		}
 	} else if (r.family == AF_UNIX) {
 		ua = BPF_CORE_READ((struct unix_sock *)sk, addr);

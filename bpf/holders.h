@@ -88,6 +88,15 @@ enum hp_rec_type {
 	HP_REC_FD = 2,
 };
 
+/* hp_sock.flags */
+enum {
+	/*
+	 * saddr and daddr were not read: an AF_INET6 socket on a kernel whose
+	 * BTF has no skc_v6_* (CONFIG_IPV6=n, where there are none).
+	 */
+	HP_SOCK_NO_ADDR = 1,
+};
+
 /* A socket that holds pool pages. */
 struct hp_sock {
 	unsigned int type;		/* HP_REC_SOCK */
@@ -95,7 +104,7 @@ struct hp_sock {
 	unsigned short sotype;
 	unsigned short protocol;
 	unsigned char state;
-	unsigned char pad;
+	unsigned char flags;		/* HP_SOCK_* */
 	unsigned int netns;
 	unsigned long long sk;
 	unsigned long long ino;		/* 0: no file (not accepted yet, or closed) */

@@ -355,6 +355,12 @@ const char *hr_proto(const struct hp_sock *s, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether the kernel let the socket's addresses be read (see HP_SOCK_NO_ADDR). */
+static bool addr_known(const struct hp_sock *s)
+{
+	return !(s->flags & HP_SOCK_NO_ADDR);
+}
+
 void hr_addr(const struct hp_sock *s, bool local, char *buf, size_t len)
 {
 	const unsigned char *a = local ? s->saddr : s->daddr;
@@ -374,6 +380,10 @@ void hr_addr(const struct hp_sock *s, bool local, char *buf, size_t len)
 		for (i = 0; buf[i]; i++)
 			if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 				buf[i] = '?';
+		return;
+	}
+	if (!addr_known(s)) {
+		snprintf(buf, len, "-");
 		return;
 	}
 	if (s->family == AF_INET_ ||
@@ -690,9 +700,11 @@ int hr_json(FILE *f, const struct hr_report *r)
 			if (s) {
 				add(o, "protocol", json_object_new_string(hr_proto(&s->s, buf, sizeof(buf))));
 				hr_addr(&s->s, true, buf, sizeof(buf));
-				add(o, "local", json_object_new_string(buf));
+				add(o, "local", addr_known(&s->s) ?
+				    json_object_new_string(buf) : NULL);
 				hr_addr(&s->s, false, buf, sizeof(buf));
-				add(o, "remote", connected(&s->s) || s->s.family == AF_UNIX_ ?
+				add(o, "remote", addr_known(&s->s) &&
+				    (connected(&s->s) || s->s.family == AF_UNIX_) ?
 				    json_object_new_string(buf) : NULL);
 				add(o, "state", is_tcp(&s->s) ?
 				    json_object_new_string(tcp_state(s->s.state)) : NULL);

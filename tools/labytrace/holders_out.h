@@ -94,7 +94,10 @@ void hr_pools_named(const struct hr_report *r, char *buf, size_t len);
 int hr_print(FILE *f, const struct hr_report *r);
 int hr_json(FILE *f, const struct hr_report *r);
 
-/* "udp", "tcp6", "unix", ...; "10.9.0.2:9" or "[::1]:80" or a unix path. */
+/*
+ * "udp", "tcp6", "unix", ...; "10.9.0.2:9" or "[::1]:80" or a unix path,
+ * or "-" where the kernel gave no address (HP_SOCK_NO_ADDR).
+ */
 const char *hr_proto(const struct hp_sock *s, char *buf, size_t len);
 void hr_addr(const struct hp_sock *s, bool local, char *buf, size_t len);
 

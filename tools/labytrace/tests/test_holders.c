@@ -355,6 +355,57 @@ static void test_addresses(void **state)
 	assert_string_equal(hr_proto(&s, buf, sizeof(buf)), "packet");
 }
 
+/*
+ * A kernel without IPv6 in its BTF (CONFIG_IPV6=n): no address read, "-"
+ * in text and null in NDJSON, the socket and its pages all the same.
+ */
+static void test_no_address(void **state)
+{
+	struct hp_pool p = { .addr = 1, .id = 2, .hold = 3, .release = 0,
+			     .in_sockets = 3, .flags = HP_POOL_HAS_ID };
+	struct hp_sock s = { .type = HP_REC_SOCK, .family = 10, .protocol = 6,
+			     .sotype = 1, .state = 1, .sk = 0x1000, .ino = 77,
+			     .sport = 80, .dport = 4242, .flags = HP_SOCK_NO_ADDR };
+	struct hp_hold_key k = { s.sk, p.addr };
+	struct hp_hold h = { .pages = 3, .queue = { 3 } };
+	struct hr_report r;
+	json_object *o;
+	char buf[160], *out, *line, *save = NULL;
+	struct mem m;
+
+	memset(s.saddr, 0xab, sizeof(s.saddr));	/* not to be shown */
+	hr_addr(&s, true, buf, sizeof(buf));
+	assert_string_equal(buf, "-");
+	hr_addr(&s, false, buf, sizeof(buf));
+	assert_string_equal(buf, "-");
+	hr_init(&r, 4096);
+	hr_add_pool(&r, &p);
+	hr_add_sock(&r, &s);
+	hr_add_hold(&r, &k, &h);
+	hr_finish(&r);
+	mem_open(&m);
+	assert_int_equal(hr_print(m.f, &r), 0);
+	out = mem_close(&m);
+	assert_non_null(strstr(out, "\n           3  tcp6  - <- - established, inode 77  no process:"));
+	free(out);
+	mem_open(&m);
+	assert_int_equal(hr_json(m.f, &r), 0);
+	out = mem_close(&m);
+	line = strtok_r(out, "\n", &save);
+	line = strtok_r(NULL, "\n", &save);
+	assert_non_null(line);
+	o = json_tokener_parse(line);
+	assert_non_null(o);
+	assert_string_equal(json_object_get_string(get(o, "type")), "holder");
+	assert_string_equal(json_object_get_string(get(o, "protocol")), "tcp6");
+	assert_null(get(o, "local"));
+	assert_null(get(o, "remote"));
+	assert_int_equal(json_object_get_int64(get(o, "pages")), 3);
+	json_object_put(o);
+	free(out);
+	hr_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_no_address),
 	};
 
 	return cmocka_run_group_tests_name("holders", tests, NULL, NULL);
