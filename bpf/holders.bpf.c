@@ -15,8 +15,9 @@
  * rest that matter.
  *
  * An skb's head is a kernel virtual address: its struct page is found
- * from the direct map's base and vmemmap, which user space learns first
- * (hp_layout, hp_calibrate) and writes into .bss.
+ * from the direct map's base and vmemmap, or on kernels without vmemmap
+ * (classic SPARSEMEM) from the kernel's own mem_section tables, which user
+ * space learns first (hp_layout, hp_calibrate) and writes into .bss.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -44,6 +45,17 @@ const volatile bool unix_iter = true;
 /* Written by user space once the layout is known (0: unknown). */
 __u64 page_offset;		/* the direct map's base */
 __u64 vmemmap;			/* struct page of pfn 0 */
+/*
+ * Classic SPARSEMEM (CONFIG_SPARSEMEM_VMEMMAP=n), where a section's
+ * struct pages are wherever its mem_map was allocated: mem_section
+ * (SPARSEMEM_EXTREME's root table, a struct mem_section **), the size of
+ * a struct mem_section, SECTIONS_PER_ROOT and SECTION_MAP_MASK.  Used
+ * when vmemmap is 0.
+ */
+__u64 mem_section;
+__u64 ms_size;
+__u64 ms_per_root;
+__u64 ms_map_mask;
 struct hp_stats stats;
 
 /* hp_layout's inputs and result. */
@@ -55,6 +67,8 @@ __u64 found_base;		/* the direct map's base, 0: not found */
 __u32 self_tgid;
 __u32 calib_fd;
 __u64 calib_page;
+__u64 calib_pfn;		/* its pfn, from pagemap */
+__u64 calib_sparse;		/* its struct page by mem_section, 0: none */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -206,12 +220,43 @@ __noinline int page_seen(struct scan *s, __u64 page, __u64 tstamp)
 	return 0;
 }
 
+/* x86_64: SECTION_SIZE_BITS (27) less PAGE_SHIFT */
+#define HP_PFN_SECTION_SHIFT	15
+
+/*
+ * pfn_to_page() of classic SPARSEMEM_EXTREME: the section's entry in its
+ * root, whose section_mem_map (less its flag bits) is its mem_map less the
+ * section's first pfn.  0 if there is none.
+ */
+static __always_inline __u64 sparse_pfn_to_page(__u64 pfn)
+{
+	__u64 nr = pfn >> HP_PFN_SECTION_SHIFT, roots, root, map;
+
+	if (!mem_section || !ms_per_root || !ms_size)
+		return 0;
+	roots = rd64(mem_section);
+	if (!roots)
+		return 0;
+	root = rd64(roots + nr / ms_per_root * 8);
+	if (!root)
+		return 0;
+	map = rd64(root + nr % ms_per_root * ms_size) & ms_map_mask;
+	if (!map)
+		return 0;
+	return map + pfn * bpf_core_type_size(struct page);
+}
+
 /* The struct page of a direct-map address, or 0 if the layout is unknown. */
 static __always_inline __u64 virt_to_page(__u64 va)
 {
-	if (!page_offset || !vmemmap || va < page_offset)
+	__u64 pfn;
+
+	if (!page_offset || va < page_offset)
 		return 0;
-	return vmemmap + ((va - page_offset) >> 12) * bpf_core_type_size(struct page);
+	pfn = (va - page_offset) >> 12;
+	if (vmemmap)
+		return vmemmap + pfn * bpf_core_type_size(struct page);
+	return sparse_pfn_to_page(pfn);
 }
 
 /*
@@ -653,7 +698,10 @@ int hp_layout(void *ctx)
 	return 0;
 }
 
-/* vmemmap: the struct page our pipe's first buffer holds (see holders_layout()). */
+/*
+ * vmemmap: the struct page our pipe's first buffer holds (see layout() in
+ * subcmd_holders.c), and the one mem_section gives for its pfn.
+ */
 SEC("iter/task_file")
 int hp_calibrate(struct bpf_iter__task_file *ctx)
 {
@@ -667,5 +715,6 @@ int hp_calibrate(struct bpf_iter__task_file *ctx)
 	pipe = file->private_data;
 	bufs = BPF_CORE_READ(pipe, bufs);
 	calib_page = (__u64)BPF_CORE_READ(bufs, page);
+	calib_sparse = calib_pfn ? sparse_pfn_to_page(calib_pfn) : 0;
 	return 0;
 }

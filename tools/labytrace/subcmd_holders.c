@@ -257,12 +257,71 @@ static unsigned long long pagemap_pfn(const void *addr)
 	return e & (1ULL << 63) ? e & ((1ULL << 55) - 1) : 0;
 }
 
+/* The value of enumerator @name in the kernel's BTF; false if it has none. */
+static bool btf_enum_value(const struct btf *btf, const char *name, long long *val)
+{
+	__u32 i, k, n = btf__type_cnt(btf);
+
+	for (i = 1; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+		const struct btf_enum *e;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (k = 0; k < btf_vlen(t); k++) {
+			if (!strcmp(btf__name_by_offset(btf, e[k].name_off), name)) {
+				*val = e[k].val;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * Classic SPARSEMEM's tables, for kernels without vmemmap: mem_section's
+ * address @addr (a data symbol: /proc/kallsyms has it with KALLSYMS_ALL)
+ * and its layout from BTF.  False, with nothing set and @why said, where
+ * they are not known.
+ */
+static bool sparse_setup(struct hrun *h, unsigned long long addr, char *why, size_t len)
+{
+	struct holders_bpf__bss *bss = h->skel->bss;
+	int id = btf__find_by_name_kind(h->btf, "mem_section", BTF_KIND_STRUCT);
+	long psize = sysconf(_SC_PAGESIZE);
+	long long last = 6;	/* struct pages are 64-byte aligned at least */
+	long long sz;
+
+	if (!addr) {
+		snprintf(why, len, "no mem_section in /proc/kallsyms, which has it with KALLSYMS_ALL");
+		return false;
+	}
+	sz = id > 0 ? btf__resolve_size(h->btf, id) : -ENOENT;
+	if (sz <= 0 || sz > psize) {
+		snprintf(why, len, "no struct mem_section in the kernel's BTF");
+		return false;
+	}
+	btf_enum_value(h->btf, "SECTION_MAP_LAST_BIT", &last);
+	if (last < 1 || last > 12) {
+		snprintf(why, len, "SECTION_MAP_LAST_BIT is %lld", last);
+		return false;
+	}
+	bss->mem_section = addr;
+	bss->ms_size = sz;
+	bss->ms_per_root = psize / sz;
+	bss->ms_map_mask = ~((1ULL << last) - 1);
+	return true;
+}
+
 /*
  * vmemmap: a page of ours, put in a pipe by vmsplice() (the page itself,
- * not a copy); the iterator reads the pipe's struct page, pagemap its pfn.
+ * not a copy); the iterator reads the pipe's struct page, pagemap its pfn,
+ * and, where mem_section is known, looks the pfn up there too.
  */
 static int calibrate_vmemmap(struct hrun *h, unsigned int page_sz,
-			     unsigned long long *vmemmap)
+			     unsigned long long *vmemmap, unsigned long long *page,
+			     unsigned long long *by_sparse)
 {
 	long psize = sysconf(_SC_PAGESIZE);
 	struct holders_bpf__bss *bss = h->skel->bss;
@@ -291,6 +350,8 @@ static int calibrate_vmemmap(struct hrun *h, unsigned int page_sz,
 	bss->self_tgid = getpid();
 	bss->calib_fd = p[0];
 	bss->calib_page = 0;
+	bss->calib_pfn = pfn;
+	bss->calib_sparse = 0;
 	link = bpf_program__attach_iter(h->skel->progs.hp_calibrate, NULL);
 	if (!link) {
 		err = -errno;
@@ -303,10 +364,13 @@ static int calibrate_vmemmap(struct hrun *h, unsigned int page_sz,
 		close(fd);
 	}
 	bpf_link__destroy(link);
-	if (!pfn || !bss->calib_page)
+	if (!pfn || !bss->calib_page) {
 		err = -ENOENT;
-	else
+	} else {
 		*vmemmap = bss->calib_page - pfn * page_sz;
+		*page = bss->calib_page;
+		*by_sparse = bss->calib_sparse;
+	}
 close:
 	close(p[0]);
 	close(p[1]);
@@ -318,14 +382,22 @@ out:
 /*
  * Where the direct map and vmemmap are, so that an skb's head (a kernel
  * address) leads to its struct page; without them only frags are read.
+ * A kernel without vmemmap (CONFIG_SPARSEMEM_VMEMMAP=n) has its struct
+ * pages in each memory section's mem_map, which mem_section lists: there
+ * pfn * sizeof(struct page) from the pipe page's struct page back is no
+ * vmemmap (it is misaligned, or in the direct map itself, where mem_maps
+ * are allocated), and mem_section's word is taken where it names the pipe
+ * page's struct page.
  */
 static void layout(struct hrun *h)
 {
-	static const char *const names[] = { "_text", "_etext" };
+	static const char *const names[] = { "_text", "_etext", "mem_section" };
 	struct holders_bpf__bss *bss = h->skel->bss;
-	unsigned long long addrs[2], text_pa, ram_top, vmemmap = 0;
+	unsigned long long addrs[3], text_pa, ram_top, vmemmap = 0, page = 0, by_sparse = 0;
 	int id = btf__find_by_name_kind(h->btf, "page", BTF_KIND_STRUCT);
 	unsigned int page_sz = id > 0 ? btf__resolve_size(h->btf, id) : 0;
+	char sparse_why[96] = "";
+	bool sparse, in_direct;
 	int err;
 
 	err = iomem_read(&text_pa, &ram_top);
@@ -334,7 +406,9 @@ static void layout(struct hrun *h)
 			 "no \"Kernel code\" in /proc/iomem: %s", strerror(-err));
 		return;
 	}
-	if (ksyms_addrs("/proc/kallsyms", names, 2, addrs) != 2 || addrs[1] <= addrs[0] + 16384) {
+	/* One read of kallsyms (seconds under emulation) for all three. */
+	ksyms_addrs("/proc/kallsyms", names, 3, addrs);
+	if (!addrs[0] || addrs[1] <= addrs[0] + 16384) {
 		snprintf(h->layout_why, sizeof(h->layout_why), "no _text and _etext in /proc/kallsyms");
 		return;
 	}
@@ -349,19 +423,48 @@ static void layout(struct hrun *h)
 			 err ? strerror(-err) : "");
 		return;
 	}
-	err = page_sz ? calibrate_vmemmap(h, page_sz, &vmemmap) : -ENOENT;
-	/* vmemmap's base is PUD-aligned, randomized or not. */
-	if (err || vmemmap & ((1ULL << 30) - 1)) {
+	sparse = sparse_setup(h, addrs[2], sparse_why, sizeof(sparse_why));
+	err = page_sz ? calibrate_vmemmap(h, page_sz, &vmemmap, &page, &by_sparse) : -ENOENT;
+	if (err) {
 		snprintf(h->layout_why, sizeof(h->layout_why),
-			 "vmemmap was not found: %s", err ? strerror(-err) : "misaligned");
+			 "vmemmap was not found: %s", strerror(-err));
 		return;
+	}
+	/*
+	 * vmemmap's base is PUD-aligned, randomized or not, and lies above
+	 * the direct map (x86_64's layout).  Without vmemmap the struct
+	 * page is in a mem_map in the direct map, and mem_section must name
+	 * it.
+	 */
+	in_direct = page >= bss->found_base && page < bss->found_base + ram_top;
+	if (in_direct || vmemmap & ((1ULL << 30) - 1) || vmemmap < bss->found_base + ram_top) {
+		if (sparse && by_sparse != page)
+			snprintf(sparse_why, sizeof(sparse_why),
+				 "mem_section gives 0x%llx for a struct page at 0x%llx", by_sparse, page);
+		if (!sparse || by_sparse != page) {
+			char vm_why[80];
+
+			if (in_direct)
+				snprintf(vm_why, sizeof(vm_why),
+					 "struct pages in the direct map: CONFIG_SPARSEMEM_VMEMMAP=n");
+			else
+				snprintf(vm_why, sizeof(vm_why), "its base would be 0x%llx, %s", vmemmap,
+					 vmemmap & ((1ULL << 30) - 1) ? "misaligned" : "in the direct map");
+			snprintf(h->layout_why, sizeof(h->layout_why), "no vmemmap (%s), and %s",
+				 vm_why, sparse_why);
+			return;
+		}
+		vmemmap = 0;
 	}
 	bss->page_offset = bss->found_base;
 	bss->vmemmap = vmemmap;
 	h->rep.heads_known = true;
-	if (h->o->verbose)
+	if (h->o->verbose && vmemmap)
 		note("direct map at 0x%llx, vmemmap at 0x%llx", (unsigned long long)bss->page_offset,
 		     vmemmap);
+	else if (h->o->verbose)
+		note("direct map at 0x%llx, no vmemmap: struct pages by mem_section at 0x%llx",
+		     (unsigned long long)bss->page_offset, (unsigned long long)bss->mem_section);
 }
 
 static unsigned int ns_ino(int fd)
