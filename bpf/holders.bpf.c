@@ -73,7 +73,7 @@ __u64 calib_sparse;		/* its struct page by mem_section, 0: none */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 1 << 20);	/* --max-pages */
+	__uint(max_entries, HP_MAX_PAGES);	/* size_maps() */
 	__type(key, struct hp_hold_key);	/* socket, page */
 	__type(value, __u8);
 } sk_pages SEC(".maps");
@@ -81,7 +81,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 1 << 20);	/* --max-pages */
+	__uint(max_entries, HP_MAX_PAGES);	/* size_maps() */
 	__type(key, __u64);		/* page */
 	__type(value, __u8);
 } pool_pages SEC(".maps");
@@ -105,7 +105,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, HP_MAX_PAGES);	/* size_maps() */
 	__type(key, __u64);
 	__type(value, __u8);		/* 1: holds pages */
 } socks SEC(".maps");

@@ -144,6 +144,8 @@ struct hp_stats {
 	unsigned long long walks_cut;	/* a queue longer than HP_MAX_SKBS */
 };
 
+/* sk_pages, pool_pages and socks, at most (user space sizes them down) */
+#define HP_MAX_PAGES	(1 << 20)
 #define HP_MAX_SKBS	(1 << 20)	/* skbs walked in one queue, at most */
 #define HP_MAX_FRAGS	48		/* CONFIG_MAX_SKB_FRAGS is 17 to 45 */
 #define HP_MAX_DEVS	(1 << 16)	/* netdevs walked in one netns */

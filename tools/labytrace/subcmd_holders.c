@@ -125,6 +125,51 @@ static int check_kernel(struct hrun *h)
 	return -1;
 }
 
+static int iomem_read(unsigned long long *text_pa, unsigned long long *ram_top);
+
+/* The first number in @path, or 0. */
+static unsigned long long read_first(const char *path, const char *after)
+{
+	unsigned long long v = 0;
+	char line[256], *p;
+	FILE *f = fopen(path, "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		p = after ? strstr(line, after) : line;
+		if (p && sscanf(p + (after ? strlen(after) : 0), "%llu", &v) == 1)
+			break;
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * A hash map's buckets are allocated and initialized whole when it is
+ * made, each with a lock (with lockdep, a minute for the three below at a
+ * million entries each under emulation): the dedupe maps are sized for
+ * this machine.  Pool pages, and socket-page pairs but for clones, are no
+ * more than its pages of RAM; sockets, four times those open (files) and
+ * TCP's, fileless ones included, and room to spare.  A map that fills up
+ * is said in the report.
+ */
+static void size_maps(struct hrun *h)
+{
+	unsigned long long text_pa, ram_top, pages = HP_MAX_PAGES, socks = HP_MAX_PAGES;
+	unsigned long long files = read_first("/proc/sys/fs/file-nr", NULL);
+	unsigned long long tcp = read_first("/proc/net/sockstat", " alloc ");
+
+	if (!iomem_read(&text_pa, &ram_top) && ram_top / sysconf(_SC_PAGESIZE) < pages)
+		pages = ram_top / sysconf(_SC_PAGESIZE) < 4096 ? 4096 : ram_top / sysconf(_SC_PAGESIZE);
+	if (files && 4 * (files + tcp) + 16384 < socks)
+		socks = 4 * (files + tcp) + 16384;
+	bpf_map__set_max_entries(h->skel->maps.sk_pages, pages);
+	bpf_map__set_max_entries(h->skel->maps.pool_pages, pages);
+	bpf_map__set_max_entries(h->skel->maps.socks, socks);
+	if (h->o->verbose)
+		note("room for %llu pool pages and %llu sockets", pages, socks);
+}
+
 static int open_load(struct hrun *h)
 {
 	int err;
@@ -134,6 +179,7 @@ static int open_load(struct hrun *h)
 		note("cannot open the BPF object: %s", strerror(errno));
 		return EXIT_ERROR;
 	}
+	size_maps(h);
 	if (!btf_has(h->btf, "bpf_iter__unix", BTF_KIND_STRUCT)) {
 		bpf_program__set_autoload(h->skel->progs.hp_unix, false);
 		h->skel->rodata->unix_iter = false;
