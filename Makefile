@@ -43,7 +43,7 @@ HAVE_LABYTRACE := $(wildcard tools/labytrace/Makefile)
 include scripts/bpf-tool.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel-tree patches check-bases newest-base base-check kernel kernel-rt check-rt kernel-test kernel-bench tools \
+.PHONY: all deps kernel-tree patches check-bases newest-base base-check kernel kernel-rt check-rt check-holders-on kernel-test kernel-bench tools \
 	labytrace unit-test host-check exporters-check kselftests vm-check check-clean check bench demo install clean
 
 all: tools
@@ -207,6 +207,14 @@ check-rt: kernel-rt tools kselftests
 	$(Q)$(SERVE) $(VMRUN) --kernel $(KRT)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT) \
 		--rwdir $(BUILD) --net --log $(BUILD)/vm-rt.log --append page_exclusive=report \
 		-- $(TOP)/selftests/guest-tests $(BUILD) rt | tee $(RESULTS)/rt.txt
+
+# labytrace holders on the patched kernel with tracking on (make check runs
+# it in the off boot only: a second ~5-minute run does not fit CI's time).
+check-holders-on: kernel-test tools kselftests
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)echo "  VM      labytrace holders, page_exclusive=report (console: build/vm-holders.log)"
+	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-holders.log --append page_exclusive=report \
+		-- $(TOP)/selftests/guest-tests $(BUILD) holders | tee $(RESULTS)/holders-on.txt
 
 # Results of an earlier run must not count in this one.
 check-clean:
