@@ -28,7 +28,6 @@ top=$(cd "$here/../.." && pwd)
 out=$build/results/net-holders
 xdp=$build/selftests/net/xdp_pass.bpf.o
 check=$here/check_holders.py
-debugfs=/sys/kernel/debug
 id=7
 mode=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^page_exclusive=//p')
 
@@ -60,13 +59,8 @@ check "veth + XDP (page_exclusive=${mode:-off}): holders-check.sh, $passed of ${
 [ $rc = 0 ] || grep -A3 '^not ok\|SKIP' "$out/veth.tap" | sed 's/^/# /'
 
 # 2. netdevsim's pool, one page held by the driver.
-modprobe -q netdevsim 2>/dev/null ||
-	insmod "$build/kernel-test/drivers/net/netdevsim/netdevsim.ko" 2>"$out/insmod.err"
-echo "$id 1" >/sys/bus/netdevsim/new_device 2>"$out/new_device.err"
-ifname=$(ls "/sys/bus/netdevsim/devices/netdevsim$id/net/" 2>/dev/null | head -n 1)
-hold=$(ls -d "$debugfs/netdevsim/netdevsim$id/ports/"*/pp_hold 2>/dev/null | head -n 1)
-if [ -z "$ifname" ] || [ -z "$hold" ] || ! ip link set "$ifname" up; then
-	not_ok "netdevsim device up: $(cat "$out"/*.err 2>/dev/null)"
+if ! netdevsim_up "$id" "$out" >"$out/netdevsim.why"; then
+	not_ok "netdevsim device up: $(cat "$out/netdevsim.why")"
 	for i in 3 4 5 6 7 8 9 10; do not_ok "not run"; done
 	finish
 	exit

@@ -130,3 +130,19 @@ pktgen_veth() {
 		echo "$c" >$pg/veth0 || return 1
 	done
 }
+
+# netdevsim_up ID OUT: netdevsim device ID with one port, up; sets ifname
+# and hold (its port's pp_hold file).  On failure prints why (from OUT's
+# *.err files) and returns 1.
+netdevsim_up() {
+	local id=$1 out=$2
+	modprobe -q netdevsim 2>/dev/null ||
+		insmod "$build/kernel-test/drivers/net/netdevsim/netdevsim.ko" 2>"$out/insmod.err"
+	echo "$id 1" >/sys/bus/netdevsim/new_device 2>"$out/new_device.err"
+	ifname=$(ls "/sys/bus/netdevsim/devices/netdevsim$id/net/" 2>/dev/null | head -n 1)
+	hold=$(ls -d "/sys/kernel/debug/netdevsim/netdevsim$id/ports/"*/pp_hold 2>/dev/null | head -n 1)
+	if [ -z "$ifname" ] || [ -z "$hold" ] || ! ip link set "$ifname" up; then
+		cat "$out"/*.err 2>/dev/null
+		return 1
+	fi
+}

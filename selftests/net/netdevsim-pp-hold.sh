@@ -34,13 +34,8 @@ trap cleanup EXIT
 pool_owner() { grep " name=$ifname pool[0-9]*\$" "$owners"; }
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
-modprobe -q netdevsim 2>/dev/null ||
-	insmod "$build/kernel-test/drivers/net/netdevsim/netdevsim.ko" 2>"$out/insmod.err"
-echo "$id 1" >/sys/bus/netdevsim/new_device 2>"$out/new_device.err"
-ifname=$(ls "/sys/bus/netdevsim/devices/netdevsim$id/net/" 2>/dev/null | head -n 1)
-hold=$(ls -d "$debugfs/netdevsim/netdevsim$id/ports/"*/pp_hold 2>/dev/null | head -n 1)
-if [ -z "$ifname" ] || [ -z "$hold" ] || ! ip link set "$ifname" up; then
-	not_ok "netdevsim device up: $(cat "$out"/*.err 2>/dev/null)"
+if ! netdevsim_up "$id" "$out" >"$out/netdevsim.why"; then
+	not_ok "netdevsim device up: $(cat "$out/netdevsim.why")"
 	for i in 2 3 4 5 6 7; do not_ok "not run"; done
 	finish
 	exit
