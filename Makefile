@@ -74,6 +74,7 @@ kernel-bench: kernel-tree
 # --- user space ----------------------------------------------------------------
 tools: deps labytrace
 	$(Q)$(MAKE) -C selftests/tp_count OUTPUT=$(BUILD)/selftests
+	$(Q)$(MAKE) -C selftests/nest_contexts OUTPUT=$(BUILD)/selftests
 
 labytrace: deps
 ifneq ($(HAVE_LABYTRACE),)
