@@ -88,9 +88,16 @@ stop_tracer() {
 run_config() {	# CONFIG ROUND
 	local cfg=$1 round=$2 kind=atomic ns
 	case "$cfg" in
-	*exclusive) kind=exclusive ;;
+	*exclusive*) kind=exclusive ;;
 	esac
 	case "$cfg" in
+	*+labytrace)	# a pair kind of this boot, with labytrace (all modes) attached
+		if ! start_tracer labytrace; then
+			printf '%s\t%s\tn/a\n' "$cfg" "$round" >>"$tsv"
+			return
+		fi
+		ns=$(bench $kind)
+		stop_tracer ;;
 	tp-*)	# an empty-but-one-add raw_tp program: dispatch (and clock) floor
 		ns=$("$build/selftests/tp_count" "${cfg#tp-}" \
 			taskset -c 0 "$workload" --bench $kind --iterations "$iters" | head -n 1) ;;
@@ -116,7 +123,7 @@ case "$mode" in
 off) configs=(none none-exclusive tp-mm_page_alloc tp-mm_page_alloc_latency
 	      labytrace-failures labytrace-latency labytrace-violations labytrace
 	      bpftrace-count bpftrace-latency funclatency ftrace) ;;
-report) configs=(report report-exclusive) ;;
+report) configs=(report report-exclusive report+labytrace report-exclusive+labytrace) ;;
 nostacks) configs=(nostacks nostacks-exclusive) ;;
 *) echo "usage: bench.sh BUILD_DIR off|report|nostacks RUNS ITERATIONS" >&2; exit 2 ;;
 esac
