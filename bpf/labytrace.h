@@ -49,12 +49,6 @@
 #define LT_FAIL_RECORDS	100	/* failure records per interval, by default */
 #define LT_MAX_VIOL_KEYS 1024	/* distinct (kind, owner, actor, stacks) violating */
 #define LT_VIOL_RECORDS	100	/* violation records per interval, by default */
-/*
- * Copies of each tracepoint program that reads the context (copy_first()
- * in labytrace.bpf.c): enough that an event in hardirq, which may find two
- * copies busy with the events it interrupted, always finds one free.
- */
-#define LT_COPIES	5
 #define LT_RINGBUF_SIZE	(1024 * 1024)
 #define LT_CALIB_MAX	64	/* struct page * kept while calibrating */
 
@@ -254,25 +248,6 @@ __LT_INLINE unsigned int lt_owner_kind(unsigned long long key)
 __LT_INLINE int lt_owner_id(unsigned long long key)
 {
 	return (int)(unsigned int)key;
-}
-
-/*
- * copy_first()'s rule (labytrace.bpf.c explains it), here so that the unit
- * tests run it: whether copy @copy, running for an event in context @lctx,
- * is the first copy to run for that event.  *@after is the rule's memory
- * for that context on this CPU: how many copies come after the last one
- * that ran, 0 at start.
- */
-__LT_INLINE int lt_copy_first(unsigned int *after, unsigned int copy,
-			      unsigned int lctx)
-{
-	int first;
-
-	if (copy > 2 * lctx)	/* copies 0..2L take part in context L */
-		return 0;
-	first = LT_COPIES - 1 - *after >= copy;
-	*after = LT_COPIES - 1 - copy;
-	return first;
 }
 
 __LT_INLINE unsigned int lt_order_slot(unsigned int order)

@@ -37,11 +37,12 @@ struct lt_snapshot {
 	unsigned long long violations[LT_NR_KINDS][2];	/* [kind][denied] */
 	unsigned long long stats[LT_NR_STATS];
 	/*
-	 * Recursion misses: of the programs that count events alone, each a
-	 * lost event; and of the copies, each an event another copy counted.
+	 * The programs' recursion misses (bpf_prog_info): events the kernel
+	 * skipped because the program was already running on their CPU (in
+	 * their context, where the kernel keeps it per context).  Each is a
+	 * lost event.
 	 */
 	unsigned long long bpf_misses;
-	unsigned long long bpf_misses_copies;
 	/* sorted by key (fail_stacks_sort()); in a delta, only those that grew */
 	struct fail_stack fail_stacks[LT_MAX_FAIL_KEYS];
 	unsigned int nr_fail_stacks;
