@@ -33,18 +33,27 @@
 #define LT_NR_KINDS	6	/* enum page_exclusive_violation */
 #define LT_OWNER_NAME_LEN 32	/* PAGE_EXCLUSIVE_OWNER_NAME_LEN, with the NUL */
 /*
- * Owners counted at once (the owners table): every task, interrupt
- * context and owner object that owned an exclusive page while labytrace
- * ran.  Past it an owner's counts are lost, and counted as such.
+ * Kernel memory: every table is preallocated at start-up, and by default
+ * all of labytrace's maps take at most LT_MEM_BUDGET as the kernel
+ * accounts them (memlock in /proc/PID/fdinfo; host-check and the e2e test
+ * measure it), on machines of up to about 60 CPUs (the per-CPU arrays grow
+ * by about 100 kB a CPU).  Larger tables only on request (--held-max).
  */
-#define LT_MAX_OWNERS	8192
+#define LT_MEM_BUDGET	(16ULL << 20)
 /*
- * Exclusive pages tracked at once, by default (--held-max): 2^19, for the
- * 500,000 pages a 100 Gbit/s NIC's rings can hold.  Preallocated.
+ * Owners counted at once (the owners table, 472 bytes each): every task,
+ * interrupt context and owner object that owned an exclusive page while
+ * labytrace ran.  Past it an owner's counts are lost, and counted as such.
  */
-#define LT_HELD_DEFAULT	(512 * 1024)
+#define LT_MAX_OWNERS	4096
+/*
+ * Exclusive pages tracked at once, by default (--held-max): about 120
+ * bytes each, 4 MB.  The 500,000 pages a 100 Gbit/s NIC's rings can hold
+ * need --held-max 524288 (60 MiB).  Preallocated.
+ */
+#define LT_HELD_DEFAULT	(32 * 1024)
 #define LT_HELD_LIMIT	(16 * 1024 * 1024)	/* largest --held-max */
-#define LT_MAX_STACKS	16384	/* distinct stacks kept */
+#define LT_MAX_STACKS	8192	/* distinct stacks kept, 330 bytes each */
 #define LT_MAX_FAIL_KEYS 4096	/* distinct (stack, gfp, order, context) failing */
 #define LT_FAIL_RECORDS	100	/* failure records per interval, by default */
 #define LT_MAX_VIOL_KEYS 1024	/* distinct (kind, owner, actor, stacks) violating */

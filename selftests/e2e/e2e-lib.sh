@@ -32,6 +32,9 @@ death_of() {
 	echo "$why"
 }
 
+# memlock_of PID: the kernel memory of its BPF maps.
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/labytrace/tests/memlock.sh"
+
 # FILE PATTERN SECONDS PID: until FILE has PATTERN; fails early if PID exits.
 wait_for() {
 	local deadline=$((SECONDS + $3))
