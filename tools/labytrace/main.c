@@ -187,6 +187,7 @@ static int setup(struct app *a)
 		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
 	}
 	a->oc.owners = a->tracer.owners;
+	a->oc.recursion_per_ctx = a->tracer.per_context;
 	a->oc.have_pools = a->tracer.live != NULL;
 	if (!a->tracer.live)
 		note("page_pool gauges unavailable: %s", a->tracer.live_why);

@@ -81,6 +81,8 @@ struct out_ctx {
 	const struct gfp_table *gfp;
 	const struct ksyms *ksyms;		/* NULL: stacks stay hex */
 	bool ctx_known;				/* else contexts are "unknown" */
+	/* BPF_F_RECURSION_PER_CONTEXT: else events that nest are missed */
+	bool recursion_per_ctx;
 	bool have_latency, have_failures, have_violations;
 	bool have_pools;			/* page_pool gauges (pools.h) */
 	long long mono_to_real_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
