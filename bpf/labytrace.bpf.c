@@ -10,11 +10,17 @@
  * record through one ring buffer; a record that does not fit is counted in
  * the per-CPU stats array.
  *
- * The tracepoint programs come in two variants: LT_COPIES copies that read
- * the context (task/softirq/hardirq) from the per-CPU preempt count, so that
- * an event in an interrupt is never skipped for a program already running
- * on its CPU (copy_first()), and one program for kernels that do not let
- * BPF read that count.  labytrace loads the variant the kernel accepts.
+ * One program per tracepoint.  Its per-CPU state is indexed by the context
+ * it runs in (task, softirq, hardirq, NMI, read from the per-CPU preempt
+ * count), and what several CPUs or contexts share is updated atomically,
+ * so it stays right when it runs nested in another context on its CPU.
+ * Where the kernel offers BPF_F_RECURSION_PER_CONTEXT, labytrace loads the
+ * tracepoint programs with it and they do nest that way: nothing is lost.
+ * Elsewhere the kernel skips an event that arrives while the program runs
+ * on its CPU, and counts it in the program's recursion_misses, which
+ * labytrace reports.  A second variant of each, _noctx, is for kernels
+ * that do not let BPF read the preempt count: everything is task context
+ * then, so it is loaded without the flag (and cannot nest).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -163,8 +169,9 @@ __s64 viol_budget = LT_VIOL_RECORDS;
 
 /*
  * Where a stack is walked before it is kept: per CPU, one slot per use and
- * context.  An event nests only into events of a lower context (see
- * copy_first()), so no two events walk into one slot at once.
+ * context.  The kernel runs a program at most once at a time per CPU and
+ * context, and a program runs to its end before another of the same
+ * context starts on that CPU, so no two events walk into one slot at once.
  */
 enum {
 	LT_SCRATCH_ACQUIRE,
@@ -179,53 +186,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct lt_stack);
 } scratch SEC(".maps");
-
-/* The copies of one tracepoint program, for copy_first(). */
-enum lt_set {
-	LT_SET_ALLOC,
-	LT_SET_ACQUIRE,
-	LT_SET_TRANSFER,
-	LT_SET_RELEASE,
-	LT_SET_VIOLATION,
-	LT_NR_SETS,
-};
-
-/* Per CPU, set and context: copy_first()'s memory, zero at start. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LT_NR_SETS * LT_NR_CTX);
-	__type(key, __u32);
-	__type(value, __u32);
-} turns SEC(".maps");
-
-/*
- * Each set's handler, which its copies tail-call: one program to verify,
- * not one a copy, which made 14 labytraces starting at once under TCG take
- * minutes.  A tail call keeps the copy running, and busy for copy_first(),
- * until the handler returns.  One array a set: a tracing program may only
- * tail-call programs on its own attach point.
- */
-#define LT_HANDLER(name)						\
-struct {								\
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);				\
-	__uint(max_entries, 1);						\
-	__type(key, __u32);						\
-	__type(value, __u32);						\
-} name SEC(".maps")
-
-LT_HANDLER(alloc_handler);
-LT_HANDLER(acquire_handler);
-LT_HANDLER(transfer_handler);
-LT_HANDLER(release_handler);
-LT_HANDLER(violation_handler);
-
-/*
- * Set by labytrace once every handler is in place and every copy is
- * attached, cleared before any is detached: copy_first() needs all of
- * them, the tail calls cannot fail, and the counts of every set then start
- * and stop at one instant.
- */
-bool armed;
 
 /* fentry timestamps, for latency on kernels without mm_page_alloc_latency. */
 struct {
@@ -251,7 +211,7 @@ static __always_inline void stat_inc(__u32 stat)
 
 /*
  * Single writer per CPU and key, no atomics: @key includes the context,
- * and events of one context do not nest on a CPU (see copy_first()).
+ * and events of one context do not nest on a CPU (see scratch).
  */
 static __always_inline void hist_add(void *map, __u32 key, __u64 ns)
 {
@@ -436,7 +396,7 @@ static __always_inline __u64 stack_keep(const struct lt_stack *st, __u64 key)
  * context @lctx (where a record can copy it from) and kept in stacks: its
  * key there, or 0 if it could not be kept.  A global function, so that the
  * verifier checks its two loops once, not once for every path that leads
- * to them (the acquire handler: 1,200 instructions to verify, not 4,000).
+ * to them (the acquire program: 1,200 instructions to verify, not 4,000).
  */
 __noinline __u64 stack_take(void *ctx __arg_ctx, __u32 use, __u32 lctx)
 {
@@ -586,64 +546,11 @@ static __always_inline int on_alloc(void *ctx, unsigned int lctx,
 }
 
 /*
- * Whether copy @copy of set @set is the one to handle this event, which
- * runs in context @lctx: the first copy that runs for it.
- *
- * The kernel runs a tracing program at most once at a time on a CPU
- * (__bpf_trace_run(): prog->active).  An event that arrives in an
- * interrupt while the program runs for another event on that CPU is
- * skipped, and only counted as the program's recursion miss: with one
- * program, a softirq's RX refill that interrupts a task's allocation is
- * not seen.  One copy per context is not enough either: the softirq copy
- * also runs, only to return, for the task's event, and a softirq event
- * that interrupts it then is skipped.  So every copy runs for every event
- * and whichever runs first handles it:
- *
- *  - An event nests only into events of a lower context on its CPU
- *    (tracepoints run with preemption disabled, softirqs and hardirqs do
- *    not nest, and NMIs neither allocate nor free pages), and each of
- *    those runs one copy at a time.  An event in context L (task 0,
- *    softirq 1, hardirq 2) finds at most L copies busy.
- *  - A tracepoint runs its probes in the order they were attached, and
- *    labytrace attaches the copies in order; copies 0..2L take part in
- *    context L.  The first that runs is one of 0..L, since at most L of
- *    them are busy; the last that ran for the previous event of that
- *    context and CPU is one of L..2L, since not all of those L+1 were
- *    busy.  So copy i is the first iff the last copy that ran is i or
- *    later; for any later copy of the same event it is earlier.
- *
- * A copy's recursion miss is then an event that another copy handled,
- * never a lost one; user space reports only the other programs' misses.
- * The rule is lt_copy_first(), on turns[], per CPU, set and context.
+ * The programs on attach point TP with arguments ARGS...: NAME, which
+ * hands the event to CALL (an expression of ctx, lctx and the arguments)
+ * with the context it runs in, and NAME_noctx, for kernels where the
+ * context cannot be read, which counts every event as task context's.
  */
-static __always_inline bool copy_first(unsigned int set, unsigned int copy,
-				       unsigned int lctx)
-{
-	__u32 key = set * LT_NR_CTX + lctx, *after;
-
-	if (!armed)
-		return false;
-	after = bpf_map_lookup_elem(&turns, &key);
-	return after && lt_copy_first(after, copy, lctx);
-}
-
-/*
- * The programs on attach point TP with arguments ARGS...: copies NAME0 ..
- * NAME4, each of which tail-calls NAME_handler (in prog array HANDLER) if
- * it is the copy to handle the event; NAME_handler, which hands it to CALL
- * (an expression of ctx, lctx and the arguments); and NAME_noctx, one
- * program for kernels where the context cannot be read, which counts every
- * event as task context's.
- */
-#define LT_COPY(tp, name, set, handler, n)				\
-SEC(tp)									\
-int BPF_PROG(name##n)							\
-{									\
-	if (copy_first(set, n, current_ctx(true)))			\
-		bpf_tail_call(ctx, &handler, 0);			\
-	return 0;							\
-}
-
 #define LT_BODY(tp, prog, context, call, args...)			\
 SEC(tp)									\
 int BPF_PROG(prog, args)						\
@@ -659,16 +566,9 @@ int BPF_PROG(prog, args)						\
 	return call;							\
 }
 
-#define LT_PROGRAMS(tp, name, set, handler, call, args...)		\
-	LT_COPY(tp, name, set, handler, 0)				\
-	LT_COPY(tp, name, set, handler, 1)				\
-	LT_COPY(tp, name, set, handler, 2)				\
-	LT_COPY(tp, name, set, handler, 3)				\
-	LT_COPY(tp, name, set, handler, 4)				\
-	LT_BODY(tp, name##_handler, current_ctx(true), call, args)	\
+#define LT_PROGRAM(tp, name, call, args...)				\
+	LT_BODY(tp, name, current_ctx(true), call, args)		\
 	LT_BODY(tp, name##_noctx, LT_TASK, call, args)
-
-_Static_assert(LT_COPIES == 5, "LT_PROGRAMS() makes five copies");
 
 /*
  * Patched kernel: latency and failures (fault-injected ones too) in one event.
@@ -678,13 +578,12 @@ _Static_assert(LT_COPIES == 5, "LT_PROGRAMS() makes five copies");
  * is not NULL, and it drops the "page == NULL" branch, so failures would
  * never be counted.  A raw_tp argument is a plain number.
  */
-LT_PROGRAMS("raw_tp/mm_page_alloc_latency", alloc_latency, LT_SET_ALLOC,
-	    alloc_handler,
+LT_PROGRAM("raw_tp/mm_page_alloc_latency", alloc_latency,
 	    on_alloc(ctx, lctx, page, order, gfp, latency_ns, true, true),
 	    struct page *page, unsigned int order, gfp_t gfp, u64 latency_ns)
 
 /* Any kernel: failures (page == NULL). */
-LT_PROGRAMS("raw_tp/mm_page_alloc", page_alloc, LT_SET_ALLOC, alloc_handler,
+LT_PROGRAM("raw_tp/mm_page_alloc", page_alloc,
 	    on_alloc(ctx, lctx, page, order, gfp, 0, false, true),
 	    struct page *page, unsigned int order, gfp_t gfp)
 
@@ -992,65 +891,30 @@ static __always_inline int on_violation(void *ctx, unsigned int lctx,
 	return 0;
 }
 
-/*
- * Kernels with owner objects pass their names as the last arguments; the
- * _nonames variants, for the series before them, read only what those
- * kernels pass (a tracing program may not read past a tracepoint's last
- * argument).  labytrace loads one set, as BTF says.
- */
-LT_PROGRAMS("tp_btf/page_exclusive_acquire", pe_acquire, LT_SET_ACQUIRE,
-	    acquire_handler,
+/* Owner objects' names are the last arguments, read during the event. */
+LT_PROGRAM("tp_btf/page_exclusive_acquire", pe_acquire,
 	    on_acquire(ctx, lctx, page, order, gfp, owner, owner_ctx,
 		       owner_name),
 	    struct page *page, unsigned int order, gfp_t gfp, pid_t owner,
 	    int owner_ctx, const char *owner_name)
 
-LT_PROGRAMS("tp_btf/page_exclusive_transfer", pe_transfer, LT_SET_TRANSFER,
-	    transfer_handler,
+LT_PROGRAM("tp_btf/page_exclusive_transfer", pe_transfer,
 	    on_transfer(page, from, from_ctx, to, to_ctx, from_name, to_name),
 	    struct page *page, unsigned int order, pid_t from, int from_ctx,
 	    pid_t to, int to_ctx, const char *from_name, const char *to_name)
 
 /* Fires for page_exclusive_release() and for the free of an owned page. */
-LT_PROGRAMS("tp_btf/page_exclusive_release", pe_release, LT_SET_RELEASE,
-	    release_handler,
+LT_PROGRAM("tp_btf/page_exclusive_release", pe_release,
 	    on_release(page, order, owner, owner_ctx, held_ns, owner_name),
 	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
 	    u64 held_ns, const char *owner_name)
 
-LT_PROGRAMS("tp_btf/page_exclusive_violation", pe_violation, LT_SET_VIOLATION,
-	    violation_handler,
+LT_PROGRAM("tp_btf/page_exclusive_violation", pe_violation,
 	    on_violation(ctx, lctx, page, order, owner, owner_ctx, actor,
 			 actor_ctx, kind, denied, owner_name, actor_name),
 	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
 	    pid_t actor, int actor_ctx, int kind, bool denied,
 	    const char *owner_name, const char *actor_name)
-
-LT_PROGRAMS("tp_btf/page_exclusive_acquire", pe_acquire_nonames, LT_SET_ACQUIRE,
-	    acquire_handler,
-	    on_acquire(ctx, lctx, page, order, gfp, owner, owner_ctx, NULL),
-	    struct page *page, unsigned int order, gfp_t gfp, pid_t owner,
-	    int owner_ctx)
-
-/* Before owner objects, a transfer always went to a task. */
-LT_PROGRAMS("tp_btf/page_exclusive_transfer", pe_transfer_nonames,
-	    LT_SET_TRANSFER, transfer_handler,
-	    on_transfer(page, from, from_ctx, to, LT_TASK, NULL, NULL),
-	    struct page *page, unsigned int order, pid_t from, int from_ctx,
-	    pid_t to)
-
-LT_PROGRAMS("tp_btf/page_exclusive_release", pe_release_nonames, LT_SET_RELEASE,
-	    release_handler,
-	    on_release(page, order, owner, owner_ctx, held_ns, NULL),
-	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
-	    u64 held_ns)
-
-LT_PROGRAMS("tp_btf/page_exclusive_violation", pe_violation_nonames,
-	    LT_SET_VIOLATION, violation_handler,
-	    on_violation(ctx, lctx, page, order, owner, owner_ctx, actor,
-			 actor_ctx, kind, denied, NULL, NULL),
-	    struct page *page, unsigned int order, pid_t owner, int owner_ctx,
-	    pid_t actor, int actor_ctx, int kind, bool denied)
 
 SEC("tp_btf/mm_page_alloc")
 int BPF_PROG(calibrate, struct page *page)

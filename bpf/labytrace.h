@@ -33,28 +33,31 @@
 #define LT_NR_KINDS	6	/* enum page_exclusive_violation */
 #define LT_OWNER_NAME_LEN 32	/* PAGE_EXCLUSIVE_OWNER_NAME_LEN, with the NUL */
 /*
- * Owners counted at once (the owners table): every task, interrupt
- * context and owner object that owned an exclusive page while labytrace
- * ran.  Past it an owner's counts are lost, and counted as such.
+ * Kernel memory: every table is preallocated at start-up, and by default
+ * all of labytrace's maps take at most LT_MEM_BUDGET as the kernel
+ * accounts them (memlock in /proc/PID/fdinfo; host-check and the e2e test
+ * measure it), on machines of up to about 60 CPUs (the per-CPU arrays grow
+ * by about 100 kB a CPU).  Larger tables only on request (--held-max).
  */
-#define LT_MAX_OWNERS	8192
+#define LT_MEM_BUDGET	(16ULL << 20)
 /*
- * Exclusive pages tracked at once, by default (--held-max): 2^19, for the
- * 500,000 pages a 100 Gbit/s NIC's rings can hold.  Preallocated.
+ * Owners counted at once (the owners table, 472 bytes each): every task,
+ * interrupt context and owner object that owned an exclusive page while
+ * labytrace ran.  Past it an owner's counts are lost, and counted as such.
  */
-#define LT_HELD_DEFAULT	(512 * 1024)
+#define LT_MAX_OWNERS	4096
+/*
+ * Exclusive pages tracked at once, by default (--held-max): about 120
+ * bytes each, 4 MB.  The 500,000 pages a 100 Gbit/s NIC's rings can hold
+ * need --held-max 524288 (60 MiB).  Preallocated.
+ */
+#define LT_HELD_DEFAULT	(32 * 1024)
 #define LT_HELD_LIMIT	(16 * 1024 * 1024)	/* largest --held-max */
-#define LT_MAX_STACKS	16384	/* distinct stacks kept */
+#define LT_MAX_STACKS	8192	/* distinct stacks kept, 330 bytes each */
 #define LT_MAX_FAIL_KEYS 4096	/* distinct (stack, gfp, order, context) failing */
 #define LT_FAIL_RECORDS	100	/* failure records per interval, by default */
 #define LT_MAX_VIOL_KEYS 1024	/* distinct (kind, owner, actor, stacks) violating */
 #define LT_VIOL_RECORDS	100	/* violation records per interval, by default */
-/*
- * Copies of each tracepoint program that reads the context (copy_first()
- * in labytrace.bpf.c): enough that an event in hardirq, which may find two
- * copies busy with the events it interrupted, always finds one free.
- */
-#define LT_COPIES	5
 #define LT_RINGBUF_SIZE	(1024 * 1024)
 #define LT_CALIB_MAX	64	/* struct page * kept while calibrating */
 
@@ -254,25 +257,6 @@ __LT_INLINE unsigned int lt_owner_kind(unsigned long long key)
 __LT_INLINE int lt_owner_id(unsigned long long key)
 {
 	return (int)(unsigned int)key;
-}
-
-/*
- * copy_first()'s rule (labytrace.bpf.c explains it), here so that the unit
- * tests run it: whether copy @copy, running for an event in context @lctx,
- * is the first copy to run for that event.  *@after is the rule's memory
- * for that context on this CPU: how many copies come after the last one
- * that ran, 0 at start.
- */
-__LT_INLINE int lt_copy_first(unsigned int *after, unsigned int copy,
-			      unsigned int lctx)
-{
-	int first;
-
-	if (copy > 2 * lctx)	/* copies 0..2L take part in context L */
-		return 0;
-	first = LT_COPIES - 1 - *after >= copy;
-	*after = LT_COPIES - 1 - copy;
-	return first;
 }
 
 __LT_INLINE unsigned int lt_order_slot(unsigned int order)

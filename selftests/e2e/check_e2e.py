@@ -4,9 +4,11 @@
 
     check_e2e.py WORKLOAD_JSON LABYTRACE_NDJSON VMSTAT_BEFORE VMSTAT_AFTER
                  PROMETHEUS_FILE LIVE_TEXT HELD_OVER_NS POLICY OWNERS_NDJSON
+                 LABYTRACE_STDERR MEMLOCK_BYTES
 
 OWNERS_NDJSON is what "labytrace owners -j" said while the workload's owner
-object held its pages.
+object held its pages.  MEMLOCK_BYTES is the kernel memory of labytrace's
+maps (memlock in /proc/PID/fdinfo, summed) once it had attached.
 
 POLICY is the policy the caller set; the workload must have run under it.
 Prints TAP; exit status 1 if any check failed, if the checker crashed, or if
@@ -21,7 +23,7 @@ import traceback
 KINDS = ("map", "gup", "free", "transfer", "release", "leak")
 # Every check runs whatever the input, so a short run means the checker
 # stopped early: it must fail, not pass on the checks it got to.
-PLANNED = 65
+PLANNED = 67
 results = []
 
 
@@ -61,7 +63,10 @@ def om_sum(samples, name, **want):
 
 def main():
     (wl_path, nd_path, before_path, after_path, prom, live, held_over, policy,
-     owners_path) = sys.argv[1:]
+     owners_path, err_path, memlock) = sys.argv[1:]
+    check(0 < int(memlock) <= 16 << 20,
+          "kernel memory for labytrace's maps, by default, at most 16 MiB",
+          f"{memlock} bytes")
     held_over = int(held_over)
     wl = json.load(open(wl_path))
     pid = wl["pid"]
@@ -91,6 +96,18 @@ def main():
     s = finals[0]
     check(s["lost"]["total"] == 0 and not by_type.get("lost"),
           "nothing lost", f"lost {s['lost']}")
+    # The events the kernel skipped for labytrace's programs: stated in one
+    # line, as many as the summary has; none, and no line, where the kernel
+    # lets the programs nest in other contexts (BPF_F_RECURSION_PER_CONTEXT).
+    misses = s["lost"]["bpf_recursion_misses"]
+    said = [line.rstrip("\n") for line in open(err_path)
+            if re.match(r"labytrace: \d+ events not seen: BPF recursion misses ", line)]
+    if said and "refused BPF_F_RECURSION_PER_CONTEXT" in said[0]:
+        print("# this kernel lacks BPF_F_RECURSION_PER_CONTEXT: " + said[0])
+    check(len(said) <= 1 and (said or not misses) and
+          all(int(line.split()[1]) == misses for line in said),
+          "recursion misses stated in one line, as the summary counts them",
+          f"summary {misses}, stderr {said}")
 
     def allocs(ctx):
         return sum(c["allocs"] for c in s["classes"]

@@ -32,6 +32,26 @@ death_of() {
 	echo "$why"
 }
 
+# storm PAGES_PER_MS MS HANDOFF VIOLATION_EVERY JSON: the test module's RX
+# storm on every CPU (PEX_IOC_STORM); what it did into JSON.
+storm() {
+	python3 - "$@" <<'EOF'
+import fcntl, json, os, struct, sys
+# struct pex_storm (lib/test_page_exclusive_uapi.h): 4 __u32 in, 4 __u64 out
+fmt = "4I4Q"
+PEX_IOC_STORM = (3 << 30) | (struct.calcsize(fmt) << 16) | (ord("X") << 8) | 0x06
+buf = bytearray(struct.pack(fmt, *map(int, sys.argv[1:5]), 0, 0, 0, 0))
+fd = os.open("/dev/test_page_exclusive", os.O_RDWR)
+fcntl.ioctl(fd, PEX_IOC_STORM, buf)
+os.close(fd)
+keys = ("allocated", "failed", "transferred", "violations")
+json.dump(dict(zip(keys, struct.unpack(fmt, buf)[4:])), open(sys.argv[5], "w"))
+EOF
+}
+
+# memlock_of PID: the kernel memory of its BPF maps.
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/labytrace/tests/memlock.sh"
+
 # FILE PATTERN SECONDS PID: until FILE has PATTERN; fails early if PID exits.
 wait_for() {
 	local deadline=$((SECONDS + $3))

@@ -47,6 +47,7 @@ run_policy() {
 		kill -KILL $jpid $tpid 2>/dev/null
 		return 1
 	fi
+	memlock_of $jpid >"$out/memlock"
 
 	# Bursts of 4096 exclusive pages in one softirq and in one hardirq:
 	# every one must be tracked, nothing lost.  An owner object, "e2e rx0",
@@ -80,7 +81,8 @@ run_policy() {
 	echo "# policy $policy: workload $(cat "$out/workload.json")"
 	python3 "$here/check_e2e.py" "$out/workload.json" "$out/labytrace.ndjson" \
 		"$out/vmstat.before" "$out/vmstat.after" "$out/labytrace.prom" \
-		"$out/live.txt" $((held_over_ms * 1000000)) "$policy" "$out/owners.ndjson" |
+		"$out/live.txt" $((held_over_ms * 1000000)) "$policy" "$out/owners.ndjson" \
+		"$out/labytrace.err" "$(cat "$out/memlock")" |
 		sed "s/^\(\(not \)\?ok [0-9]* - \)/\1$policy: /" || rc=1
 	return $rc
 }

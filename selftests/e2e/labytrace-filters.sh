@@ -86,7 +86,7 @@ for f in "${filters[@]}"; do
 	opts=${opts/WORKLOAD/$wl_pid}
 	opts=${opts/IDLE/$idle}
 	# Fourteen tracers share the guest's memory: each tracks up to 16384
-	# pages (2 MiB of kernel memory), not the default's 60 MiB.  That is far
+	# pages (2 MiB of kernel memory), not the default's 4 MB.  That is far
 	# more than the load and the idle NIC's refills hold at once, and a page
 	# it could not track would show as lost, which fails the test.
 	# shellcheck disable=SC2086 # options are words

@@ -48,18 +48,7 @@ for _ in $(seq "$(nproc)"); do
 	( while :; do ls -lR /usr/lib /usr/share/doc >/dev/null 2>&1; done ) &
 	busy+=($!)
 done
-python3 - "$out/storm.json" <<'EOF' || echo "# the storm failed"
-import fcntl, json, os, struct, sys
-# struct pex_storm (lib/test_page_exclusive_uapi.h): 4 __u32 in, 4 __u64 out
-fmt = "4I4Q"
-PEX_IOC_STORM = (3 << 30) | (struct.calcsize(fmt) << 16) | (ord("X") << 8) | 0x06
-buf = bytearray(struct.pack(fmt, 8, 1000, 1, 1, 0, 0, 0, 0))
-fd = os.open("/dev/test_page_exclusive", os.O_RDWR)
-fcntl.ioctl(fd, PEX_IOC_STORM, buf)
-os.close(fd)
-keys = ("allocated", "failed", "transferred", "violations")
-json.dump(dict(zip(keys, struct.unpack(fmt, buf)[4:])), open(sys.argv[1], "w"))
-EOF
+storm 8 1000 1 1 "$out/storm.json" || echo "# the storm failed"
 kill "${busy[@]}"
 wait "${busy[@]}" 2>/dev/null
 kill -CONT $lt

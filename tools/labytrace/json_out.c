@@ -588,6 +588,8 @@ void json_add_run(json_object *o, const struct out_ctx *c,
 	add(o, "sources", src);
 	add(o, "unavailable", why);
 	add(o, "contexts_known", json_object_new_boolean(c->ctx_known));
+	add(o, "recursion_per_context",
+	    json_object_new_boolean(c->recursion_per_ctx));
 }
 
 int json_summary(FILE *f, const struct out_ctx *c, const struct lt_snapshot *d,

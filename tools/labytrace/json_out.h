@@ -23,7 +23,10 @@ json_object *json_line(const struct out_ctx *c, const char *type,
 		       unsigned long long mono_ns);
 json_object *json_num(double v, int decimals);
 int json_emit(FILE *f, json_object *o);
-/* What ran: "sources", "unavailable" (why not) and "contexts_known". */
+/*
+ * What ran: "sources", "unavailable" (why not), "contexts_known" and
+ * "recursion_per_context".
+ */
 void json_add_run(json_object *o, const struct out_ctx *c,
 		  const struct run_info *ri);
 

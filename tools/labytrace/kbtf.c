@@ -95,27 +95,6 @@ bool kbtf_gfp(const struct btf *btf, struct gfp_table *t)
 	return false;
 }
 
-/* btf_trace_@tp is a pointer to a prototype (void *__data, TP_PROTO...). */
-int kbtf_tp_nargs(const struct btf *btf, const char *tp)
-{
-	const struct btf_type *t;
-	char name[128];
-	int id;
-
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
-	if (id <= 0)
-		return -1;
-	t = btf__type_by_id(btf, id);
-	t = t ? btf__type_by_id(btf, t->type) : NULL;
-	if (!t || !btf_is_ptr(t))
-		return -1;
-	t = btf__type_by_id(btf, t->type);
-	if (!t || !btf_is_func_proto(t) || !btf_vlen(t))
-		return -1;
-	return btf_vlen(t) - 1;
-}
-
 bool kbtf_has_tp(const struct btf *btf, const char *tp)
 {
 	char name[128];

@@ -26,7 +26,5 @@ const char *kbtf_alloc_entry(const struct btf *btf);
 bool kbtf_gfp(const struct btf *btf, struct gfp_table *t);
 /* Does @btf have the tracepoint @tp (its btf_trace_@tp typedef)? */
 bool kbtf_has_tp(const struct btf *btf, const char *tp);
-/* The number of arguments of the tracepoint @tp's TP_PROTO; -1 if none. */
-int kbtf_tp_nargs(const struct btf *btf, const char *tp);
 
 #endif

@@ -187,6 +187,7 @@ static int setup(struct app *a)
 		return err == -EPERM ? EXIT_PRIVILEGE : EXIT_ERROR;
 	}
 	a->oc.owners = a->tracer.owners;
+	a->oc.recursion_per_ctx = a->tracer.per_context;
 	a->oc.have_pools = a->tracer.live != NULL;
 	if (!a->tracer.live)
 		note("page_pool gauges unavailable: %s", a->tracer.live_why);
@@ -230,6 +231,31 @@ static int setup(struct app *a)
 		a->oc.vmemmap = a->tracer.vmemmap;
 	}
 	return -1;
+}
+
+/*
+ * One line: the events the kernel skipped because labytrace's program for
+ * them was already running on their CPU, which the counts lack.  Always
+ * said where the kernel keeps that protection per program (any event that
+ * interrupts the program is skipped), else only when there were some.
+ */
+static void say_misses(const struct app *a, const struct lt_snapshot *s)
+{
+	char e[24];
+
+	if (a->tracer.per_context) {
+		if (s->bpf_misses)
+			note("%llu events not seen: BPF recursion misses (each arrived while labytrace's program for it ran in the same context on its CPU)",
+			     s->bpf_misses);
+		return;
+	}
+	if (a->feat.recursion_per_ctx)
+		note("%llu events not seen: BPF recursion misses (an event that arrives while labytrace's program for it runs on its CPU is skipped: contexts unknown, so no BPF_F_RECURSION_PER_CONTEXT)",
+		     s->bpf_misses);
+	else
+		note("%llu events not seen: BPF recursion misses (an event that arrives while labytrace's program for it runs on its CPU is skipped: the kernel refused BPF_F_RECURSION_PER_CONTEXT, %s)",
+		     s->bpf_misses,
+		     errno_name(a->feat.recursion_err, e, sizeof(e)));
 }
 
 /* One line: what is traced, and from where. */
@@ -291,9 +317,7 @@ static int run(struct app *a)
 		if (report(a, &cur, &prev))
 			return EXIT_ERROR;
 		final_summary(a, &cur);
-		if (a->opts.verbose)
-			note("recursion misses: %llu of copies (events another copy counted), %llu lost",
-			     cur.bpf_misses_copies, cur.bpf_misses);
+		say_misses(a, &cur);
 	}
 	if (a->rec && fclose(a->rec) && !a->rec_err)
 		a->rec_err = errno ? errno : EIO;

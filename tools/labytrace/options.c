@@ -145,7 +145,7 @@ static const struct argp_option argp_opts[] = {
 	  "Show at most N leak suspects per interval (default 10, at most 1000); "
 	  "owners: the N oldest pages of each owner (default 3)", 3 },
 	{ "held-max", OPT_HELD_MAX, "N", 0,
-	  "Track up to N exclusive pages at once (default 524288: 60 MiB of "
+	  "Track up to N exclusive pages at once (default 32768: 4 MB of "
 	  "kernel memory, about 120 bytes a page, taken at start)", 3 },
 	{ "violation-records", OPT_VIOLATION_RECORDS, "N", 0,
 	  "Write a record (with its stacks) for the first N violations of each "

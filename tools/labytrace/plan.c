@@ -74,8 +74,12 @@ int plan_make(const struct options *o, const struct features *f,
 	if (o->modes & MODE_LATENCY)
 		plan_latency(o, f, p);
 	if (o->modes & MODE_FAILURES) {
-		/* The latency event also sees fault-injected failures. */
-		if (f->tp_latency) {
+		/*
+		 * With latency from its tracepoint, the one program counts
+		 * failures too (fault-injected ones as well); alone, failures
+		 * cost least on mm_page_alloc (a NULL page is a failure).
+		 */
+		if (p->lat == LAT_TRACEPOINT) {
 			p->fail = FAIL_LATENCY_TP;
 			p->src[PLAN_FAILURES] = "tracepoint kmem:mm_page_alloc_latency";
 		} else if (f->tp_page_alloc) {
@@ -87,7 +91,8 @@ int plan_make(const struct options *o, const struct features *f,
 		}
 	}
 	if (o->modes & MODE_VIOLATIONS) {
-		if (f->tp_acquire && f->tp_release && f->tp_violation)
+		if (f->tp_acquire && f->tp_transfer && f->tp_release &&
+		    f->tp_violation)
 			p->src[PLAN_VIOLATIONS] = "tracepoints page_exclusive:*";
 		else
 			snprintf(p->why[PLAN_VIOLATIONS], sizeof(p->why[0]),

@@ -68,16 +68,46 @@ int probe_bpf(void)
 	return 0;
 }
 
-static int load_probe(enum bpf_prog_type type, enum bpf_attach_type attach,
-		      __u32 btf_id, const struct bpf_insn *insns, size_t cnt)
+static int load_probe_flags(enum bpf_prog_type type,
+			    enum bpf_attach_type attach, __u32 btf_id,
+			    const struct bpf_insn *insns, size_t cnt,
+			    __u32 flags)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		.expected_attach_type = attach,
 		.attach_btf_id = btf_id,
+		.prog_flags = flags,
 	);
 	int fd = bpf_prog_load(type, NULL, "GPL", insns, cnt, &opts);
 
 	return fd < 0 ? -errno : fd;
+}
+
+static int load_probe(enum bpf_prog_type type, enum bpf_attach_type attach,
+		      __u32 btf_id, const struct bpf_insn *insns, size_t cnt)
+{
+	return load_probe_flags(type, attach, btf_id, insns, cnt, 0);
+}
+
+/*
+ * Does the kernel keep raw tracepoint programs' recursion protection per
+ * context?  A kernel that does not know BPF_F_RECURSION_PER_CONTEXT
+ * refuses it at load (EINVAL), as libbpf's feature probes find out: load
+ * "r0 = 0; exit" as a raw_tp program with it.
+ */
+static int probe_recursion(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = load_probe_flags(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, insns, 2,
+				  BPF_F_RECURSION_PER_CONTEXT);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
 }
 
 /*
@@ -176,14 +206,14 @@ int probe_features(struct features *f)
 	f->tp_transfer = kbtf_has_tp(f->btf, "page_exclusive_transfer");
 	f->tp_release = kbtf_has_tp(f->btf, "page_exclusive_release");
 	f->tp_violation = kbtf_has_tp(f->btf, "page_exclusive_violation");
-	/* Owner objects came with a name as the acquire's sixth argument. */
-	f->tp_owner_names = kbtf_tp_nargs(f->btf, "page_exclusive_acquire") >= 6;
 	f->alloc_func = kbtf_alloc_entry(f->btf);
 	f->fentry_err = -ENOENT;
 	id = btf__find_by_name_kind(f->btf, "page", BTF_KIND_STRUCT);
 	if (id > 0)
 		f->page_size = btf__resolve_size(f->btf, id);
 	probe_ctx(f);
+	f->recursion_err = probe_recursion();
+	f->recursion_per_ctx = !f->recursion_err;
 	return 0;
 }
 

@@ -11,12 +11,27 @@
 
 struct btf;
 
+/*
+ * BPF_PROG_LOAD prog_flags: recursion protection per interrupt context for
+ * raw tracepoint programs (raw_tp, tp_btf), a patch of the __GFP_EXCLUSIVE
+ * series; kernels without it refuse the flag (EINVAL).
+ */
+#ifndef BPF_F_RECURSION_PER_CONTEXT
+#define BPF_F_RECURSION_PER_CONTEXT (1U << 8)
+#endif
+
 struct features {
 	struct btf *btf;		/* vmlinux BTF */
 	bool tp_latency;		/* kmem:mm_page_alloc_latency */
 	bool tp_page_alloc;		/* kmem:mm_page_alloc */
 	bool tp_acquire, tp_transfer, tp_release, tp_violation;
-	bool tp_owner_names;		/* they pass owner objects' names */
+	/*
+	 * Raw tracepoint programs may nest in another context on their CPU
+	 * (BPF_F_RECURSION_PER_CONTEXT); else a program's event that arrives
+	 * while it runs on that CPU is skipped, a recursion miss.
+	 */
+	bool recursion_per_ctx;
+	int recursion_err;		/* the probe's -errno, when not */
 	const char *alloc_func;		/* fentry target (kbtf_alloc_entry) */
 	int fentry_err;			/* 0, or -errno of the fentry probe */
 	bool ctx_ksym;			/* per-CPU preempt count loadable */

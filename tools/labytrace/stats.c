@@ -181,7 +181,6 @@ void snapshot_delta(const struct lt_snapshot *cur,
 	for (i = 0; i < LT_NR_STATS; i++)
 		out->stats[i] = sub(cur->stats[i], prev->stats[i]);
 	out->bpf_misses = sub(cur->bpf_misses, prev->bpf_misses);
-	out->bpf_misses_copies = sub(cur->bpf_misses_copies, prev->bpf_misses_copies);
 	out->nr_fail_stacks = counted_delta(&fail_table, cur->fail_stacks,
 					    cur->nr_fail_stacks, prev->fail_stacks,
 					    prev->nr_fail_stacks, out->fail_stacks);
@@ -223,10 +222,6 @@ unsigned long long snapshot_fails_nowarn(const struct lt_snapshot *s)
 	return count_sum(s, true, 1, 2);
 }
 
-/*
- * Not the copies' recursion misses: each is an event another copy counted
- * (copy_first() in labytrace.bpf.c).
- */
 unsigned long long snapshot_lost(const struct lt_snapshot *s)
 {
 	return s->stats[LT_STAT_LAT_UNMATCHED] +

@@ -37,11 +37,12 @@ struct lt_snapshot {
 	unsigned long long violations[LT_NR_KINDS][2];	/* [kind][denied] */
 	unsigned long long stats[LT_NR_STATS];
 	/*
-	 * Recursion misses: of the programs that count events alone, each a
-	 * lost event; and of the copies, each an event another copy counted.
+	 * The programs' recursion misses (bpf_prog_info): events the kernel
+	 * skipped because the program was already running on their CPU (in
+	 * their context, where the kernel keeps it per context).  Each is a
+	 * lost event.
 	 */
 	unsigned long long bpf_misses;
-	unsigned long long bpf_misses_copies;
 	/* sorted by key (fail_stacks_sort()); in a delta, only those that grew */
 	struct fail_stack fail_stacks[LT_MAX_FAIL_KEYS];
 	unsigned int nr_fail_stacks;
@@ -80,6 +81,8 @@ struct out_ctx {
 	const struct gfp_table *gfp;
 	const struct ksyms *ksyms;		/* NULL: stacks stay hex */
 	bool ctx_known;				/* else contexts are "unknown" */
+	/* BPF_F_RECURSION_PER_CONTEXT: else events that nest are missed */
+	bool recursion_per_ctx;
 	bool have_latency, have_failures, have_violations;
 	bool have_pools;			/* page_pool gauges (pools.h) */
 	long long mono_to_real_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */

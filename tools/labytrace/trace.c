@@ -74,41 +74,23 @@ static struct bpf_program *find(struct tracer *t, const char *name,
 }
 
 /*
- * A program of labytrace.bpf.c's LT_PROGRAMS(): when the context can be
- * read, its LT_COPIES copies, attached later in order (copy_first()
- * counts on it), and its handler, which they tail-call from @handler once
- * it is loaded; else its one _noctx program.
+ * A program of labytrace.bpf.c's LT_PROGRAM(): @name where the context can
+ * be read (@ctx), else its _noctx variant.  With @per_context the kernel
+ * lets it run nested in another context on its CPU
+ * (BPF_F_RECURSION_PER_CONTEXT); only @name is written for that.
  */
-static int load_programs(struct tracer *t, const char *name,
-			 struct bpf_map *handler, bool copies)
+static int load_tp(struct tracer *t, const char *name, bool ctx,
+		   bool per_context)
 {
-	struct bpf_program *prog;
-	char n[12];
-	int i;
+	struct bpf_program *prog = find(t, name, ctx ? "" : "_noctx");
 
-	if (!copies) {
-		prog = find(t, name, "_noctx");
-		if (prog)
-			load(prog);
-		return prog ? 0 : -ENOENT;
-	}
-	prog = find(t, name, "_handler");
-	if (!prog || t->nr_handlers == TRACER_MAX_SETS ||
-	    t->nr_copies + LT_COPIES > TRACER_MAX_COPIES)
+	if (!prog || t->nr_tps == TRACER_MAX_TPS)
 		return -ENOENT;
 	load(prog);
-	bpf_program__set_autoattach(prog, false);
-	t->handlers[t->nr_handlers].prog = prog;
-	t->handlers[t->nr_handlers++].array = handler;
-	for (i = 0; i < LT_COPIES; i++) {
-		snprintf(n, sizeof(n), "%d", i);
-		prog = find(t, name, n);
-		if (!prog)
-			return -ENOENT;
-		load(prog);
-		bpf_program__set_autoattach(prog, false);
-		t->copies[t->nr_copies++] = prog;
-	}
+	if (ctx && per_context)
+		bpf_program__set_flags(prog, bpf_program__flags(prog) |
+				       BPF_F_RECURSION_PER_CONTEXT);
+	t->tps[t->nr_tps++] = prog;
 	return 0;
 }
 
@@ -116,30 +98,25 @@ static int load_programs(struct tracer *t, const char *name,
 static int choose_programs(struct tracer *t, const struct plan *p,
 			   const struct features *f)
 {
-	static const char *const pe[2][4] = {
-		{ "pe_acquire_nonames", "pe_release_nonames",
-		  "pe_violation_nonames", "pe_transfer_nonames" },
-		{ "pe_acquire", "pe_release", "pe_violation", "pe_transfer" },
+	static const char *const pe[] = {
+		"pe_acquire", "pe_release", "pe_violation", "pe_transfer",
 	};
 	struct labytrace_bpf *skel = t->skel;
-	struct bpf_map *pe_handler[4] = {
-		skel->maps.acquire_handler, skel->maps.release_handler,
-		skel->maps.violation_handler, skel->maps.transfer_handler,
-	};
 	struct bpf_program *prog;
 	bool k = p->use_ksym;
-	int i, err = 0;
+	unsigned int i;
+	int err = 0;
 
+	t->per_context = k && f->recursion_per_ctx;
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, false);
 
 	if (p->lat == LAT_TRACEPOINT || p->fail == FAIL_LATENCY_TP)
-		err = load_programs(t, "alloc_latency", skel->maps.alloc_handler, k);
-	if (p->fail == FAIL_PAGE_ALLOC_TP)
-		err = load_programs(t, "page_alloc", skel->maps.alloc_handler, k);
-	/* Without a transfer event (the first versions), the first three. */
-	for (i = 0; p->run[PLAN_VIOLATIONS] && i < (f->tp_transfer ? 4 : 3) && !err; i++)
-		err = load_programs(t, pe[f->tp_owner_names][i], pe_handler[i], k);
+		err = load_tp(t, "alloc_latency", k, t->per_context);
+	if (!err && p->fail == FAIL_PAGE_ALLOC_TP)
+		err = load_tp(t, "page_alloc", k, t->per_context);
+	for (i = 0; p->run[PLAN_VIOLATIONS] && i < 4 && !err; i++)
+		err = load_tp(t, pe[i], k, t->per_context);
 	if (err)
 		return err;
 	if (p->lat == LAT_FENTRY) {
@@ -193,7 +170,6 @@ int tracer_start(struct tracer *t, const struct options *o,
 		 const struct gfp_table *gfp, ring_buffer_sample_fn fn,
 		 void *ctx, char *why, size_t len)
 {
-	unsigned int i;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -244,29 +220,12 @@ int tracer_start(struct tracer *t, const struct options *o,
 			 strerror(-err));
 		return err;
 	}
-	for (i = 0; i < t->nr_handlers && !err; i++) {
-		int key = 0, fd = bpf_program__fd(t->handlers[i].prog);
-
-		if (bpf_map_update_elem(bpf_map__fd(t->handlers[i].array), &key, &fd, 0))
-			err = -errno;
-	}
-	if (err) {
-		snprintf(why, len, "cannot set the copies' handlers: %s",
-			 strerror(-err));
-		return err;
-	}
 	err = labytrace_bpf__attach(t->skel);
-	for (i = 0; i < t->nr_copies && !err; i++) {
-		t->links[i] = bpf_program__attach(t->copies[i]);
-		if (!t->links[i])
-			err = -errno;
-	}
 	if (err) {
 		snprintf(why, len, "cannot attach the BPF programs: %s",
 			 strerror(-err));
 		return err;
 	}
-	t->skel->bss->armed = true;
 	/* page_pool gauges: where the kernel has its tracepoints; said if not */
 	pool_live_start(t, f, t->live_why, sizeof(t->live_why));
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), fn, ctx, NULL);
@@ -348,16 +307,8 @@ void tracer_new_interval(struct tracer *t)
 
 void tracer_detach(struct tracer *t)
 {
-	unsigned int i;
-
 	if (!t->skel)
 		return;
-	/* The copies stop handling events at once, then go. */
-	t->skel->bss->armed = false;
-	for (i = 0; i < t->nr_copies; i++) {
-		bpf_link__destroy(t->links[i]);
-		t->links[i] = NULL;
-	}
 	pool_live_detach(t);
 	labytrace_bpf__detach(t->skel);
 }

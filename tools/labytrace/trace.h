@@ -20,21 +20,14 @@ struct holders_live_bpf;
 struct pool_table;
 
 /* One allocation program and four page_exclusive ones. */
-#define TRACER_MAX_SETS 5
-#define TRACER_MAX_COPIES (TRACER_MAX_SETS * LT_COPIES)
+#define TRACER_MAX_TPS 5
 
 struct tracer {
 	struct labytrace_bpf *skel;
-	/* attached in this order, after the rest (copy_first()) */
-	struct bpf_program *copies[TRACER_MAX_COPIES];
-	struct bpf_link *links[TRACER_MAX_COPIES];
-	unsigned int nr_copies;
-	/* what the copies tail-call, and the prog array they call it from */
-	struct {
-		struct bpf_program *prog;
-		struct bpf_map *array;
-	} handlers[TRACER_MAX_SETS];
-	unsigned int nr_handlers;
+	/* the tracepoint programs loaded, one per event */
+	struct bpf_program *tps[TRACER_MAX_TPS];
+	unsigned int nr_tps;
+	bool per_context;		/* loaded with BPF_F_RECURSION_PER_CONTEXT */
 	struct ring_buffer *rb;
 	const struct plan *plan;
 	const struct options *opts;

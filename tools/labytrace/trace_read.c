@@ -38,22 +38,11 @@ static int read_percpu(struct tracer *t, struct bpf_map *map, __u32 key,
 	return 0;
 }
 
-static bool is_copy(const struct tracer *t, const struct bpf_program *prog)
-{
-	unsigned int i;
-
-	for (i = 0; i < t->nr_copies; i++)
-		if (t->copies[i] == prog)
-			return true;
-	return false;
-}
-
 /*
  * The programs' recursion misses (events skipped because the program was
- * already running on that CPU): into s->bpf_misses those of the programs
- * that count events alone, each a lost event; into s->bpf_misses_copies
- * those of the copies, each an event another copy handled (copy_first()
- * in labytrace.bpf.c); and none of calibrate's, which counts nothing.
+ * already running on that CPU, in that context where the kernel keeps it
+ * per context), each a lost event, into s->bpf_misses; none of
+ * calibrate's, which counts nothing.
  */
 static void read_misses(struct tracer *t, struct lt_snapshot *s)
 {
@@ -67,10 +56,7 @@ static void read_misses(struct tracer *t, struct lt_snapshot *s)
 		if (fd < 0 || prog == t->skel->progs.calibrate ||
 		    bpf_obj_get_info_by_fd(fd, &info, &len))
 			continue;
-		if (is_copy(t, prog))
-			s->bpf_misses_copies += info.recursion_misses;
-		else
-			s->bpf_misses += info.recursion_misses;
+		s->bpf_misses += info.recursion_misses;
 	}
 }
 

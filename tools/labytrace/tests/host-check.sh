@@ -22,7 +22,8 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 tmp=$(mktemp -d /tmp/labytrace-host-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-tests=(help bad_option bad_value failures_json failures_counts latency
+tests=(help bad_option bad_value failures_json failures_counts recursion_misses
+       memory_failures memory_all latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
        filters_filter startup standin record heatmap record_bad_input
@@ -119,6 +120,44 @@ if grep -q '^check intervals-sum-to-final ok' "$tmp/check" &&
 else
 	not_ok "counts add up" "$(cat "$tmp/check")"
 fi
+
+# 5b. the events the kernel skipped (recursion misses) are stated in one line,
+# with the count the final summary has; never silently.
+misses=$(grep -o '"bpf_recursion_misses":[0-9]*' "$tmp/out" | tail -n1 | cut -d: -f2)
+said=$(grep -E '^labytrace: [0-9]+ events not seen: BPF recursion misses \(' "$tmp/err")
+if [ -n "$misses" ] && [ "$(grep -c '' <<<"$said")" = 1 ] &&
+   [[ $said == "labytrace: $misses events not seen: "* ]]; then
+	ok "recursion misses stated: ${said#labytrace: }"
+else
+	not_ok "recursion misses stated in one line, as in the summary ($misses)" "$(cat "$tmp/err")"
+fi
+
+# 5c. kernel memory, as the kernel accounts it (memlock of each of
+# labytrace's maps in /proc/PID/fdinfo): at most 16 MiB by default.
+# shellcheck source-path=SCRIPTDIR source=memlock.sh
+. "$(dirname "$0")/memlock.sh"
+memory_check() {
+	local name=$1 pid bytes=0 i
+	shift
+	"$lt" "$@" -d 30 -j >/dev/null 2>"$tmp/mem.err" &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q '^Tracing' "$tmp/mem.err" && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^Tracing' "$tmp/mem.err" && bytes=$(memlock_of $pid)
+	kill -INT $pid 2>/dev/null
+	wait $pid
+	if [ "$bytes" -gt 0 ] && [ "$bytes" -le $((16 << 20)) ]; then
+		ok "$name: $bytes bytes of kernel memory for maps (<= 16 MiB)"
+	else
+		not_ok "$name: $bytes bytes of kernel memory for maps, at most 16 MiB" \
+			"$(cat "$tmp/mem.err")"
+	fi
+}
+memory_check "failures, by default" failures
+memory_check "all modes, by default" --held-over 5s
 
 # 6. latency: works, or says exactly why not with exit 5
 run latency -d 1

@@ -216,6 +216,8 @@ int main(int argc, char **argv)
 	print_strings(final, "unavailable");
 	if (json_object_object_get_ex(final, "contexts_known", &t))
 		printf("final.contexts_known %s\n", json_object_get_string(t));
+	if (json_object_object_get_ex(final, "recursion_per_context", &t))
+		printf("final.recursion_per_context %s\n", json_object_get_string(t));
 	json_object_put(final);
 	printf("ok\n");
 	return 0;

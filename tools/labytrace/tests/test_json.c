@@ -299,13 +299,13 @@ static void test_latency_and_summary(void **state)
 	/* records dropped, no event lost: no line */
 	s->stats[LT_STAT_RB_FULL_FAILURE] = 7;
 	s->stats[LT_STAT_VIOL_UNRECORDED] = 40;
-	s->bpf_misses_copies = 500;
 	json_lost(fx->m.f, &fx->oc, s);
 	s->bpf_misses = 1;
 	s->stats[LT_STAT_VIOL_UNAGGREGATED] = 2;
 	json_lost(fx->m.f, &fx->oc, s);
 	ri.final = true;
 	ri.seconds = 12.5;
+	fx->oc.recursion_per_ctx = true;
 	ri.src[0] = "tracepoint kmem:mm_page_alloc_latency";
 	ri.why[2] = "no page_exclusive tracepoints";
 	json_summary(fx->m.f, &fx->oc, s, &ri);
@@ -358,7 +358,7 @@ static void test_latency_and_summary(void **state)
 	assert_int_equal(u(o, "violations_unrecorded"), 0);
 	assert_null(get(o, "sources"));
 
-	/* lost events only: the copies' misses and dropped records are not */
+	/* lost events only: dropped records are not */
 	o = fx->lines[3];
 	assert_string_equal(str(o, "type"), "lost");
 	assert_int_equal(u(o, "total"), 3);
@@ -371,6 +371,7 @@ static void test_latency_and_summary(void **state)
 	assert_string_equal(str(o, "duration_s"), "12.500");
 	assert_string_equal(str(o, "sources.latency"), "tracepoint kmem:mm_page_alloc_latency");
 	assert_string_equal(str(o, "unavailable.violations"), "no page_exclusive tracepoints");
+	assert_true(json_object_get_boolean(get(o, "recursion_per_context")));
 	assert_int_equal(u(o, "lost.total"), 3);
 	assert_int_equal(u(o, "dropped.total"), 7);
 	assert_int_equal(u(o, "dropped.ringbuf_full_failure"), 7);

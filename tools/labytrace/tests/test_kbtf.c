@@ -179,39 +179,6 @@ static void test_has_tp(void **state)
 	btf__free(fx.btf);
 }
 
-/* btf_trace_NAME: a pointer to void (void *__data, @nargs more) */
-static void add_tp(struct fixture *fx, const char *name, int nargs)
-{
-	int voidp = btf__add_ptr(fx->btf, 0), proto, i;
-	char tname[128];
-
-	/* a prototype's params must follow it at once */
-	proto = btf__add_func_proto(fx->btf, 0);
-	assert_true(voidp > 0 && proto > 0);
-	assert_int_equal(btf__add_func_param(fx->btf, "__data", voidp), 0);
-	for (i = 0; i < nargs; i++)
-		assert_int_equal(btf__add_func_param(fx->btf, "a", fx->uint), 0);
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	assert_true(btf__add_typedef(fx->btf, tname, btf__add_ptr(fx->btf, proto)) > 0);
-}
-
-/* The acquire tracepoint passes owner objects' names as its sixth argument. */
-static void test_tp_nargs(void **state)
-{
-	struct fixture fx;
-
-	fixture_init(&fx);
-	add_tp(&fx, "page_exclusive_acquire", 6);
-	add_tp(&fx, "page_exclusive_release", 5);
-	assert_true(btf__add_typedef(fx.btf, "btf_trace_odd", fx.page_ptr) > 0);
-	assert_int_equal(kbtf_tp_nargs(fx.btf, "page_exclusive_acquire"), 6);
-	assert_int_equal(kbtf_tp_nargs(fx.btf, "page_exclusive_release"), 5);
-	assert_int_equal(kbtf_tp_nargs(fx.btf, "page_exclusive_transfer"), -1);
-	/* a typedef that is not a pointer to a prototype */
-	assert_int_equal(kbtf_tp_nargs(fx.btf, "odd"), -1);
-	btf__free(fx.btf);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,7 +188,6 @@ int main(void)
 		cmocka_unit_test(test_entry_needs_the_shape),
 		cmocka_unit_test(test_gfp_from_enum),
 		cmocka_unit_test(test_has_tp),
-		cmocka_unit_test(test_tp_nargs),
 	};
 
 	return cmocka_run_group_tests_name("kbtf", tests, NULL, NULL);

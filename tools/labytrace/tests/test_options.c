@@ -71,8 +71,8 @@ static void test_defaults(void **state)
 	assert_int_equal(r.o.ctx, -1);
 	assert_int_equal(r.o.held_over_ns, 5000000000ULL);
 	assert_int_equal(r.o.held_top, 10);
-	assert_int_equal(r.o.held_max, 524288);
-	assert_true(r.o.held_max >= 500000);
+	/* 4 MB of kernel memory; a 100 Gbit/s NIC's rings ask for more */
+	assert_int_equal(r.o.held_max, 32768);
 	assert_int_equal(r.o.lat_source, LATSRC_AUTO);
 	assert_string_equal(r.err, "");
 	done(&r);

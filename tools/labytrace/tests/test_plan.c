@@ -99,7 +99,37 @@ static void test_patched_kernel(void **state)
 	f.fentry_err = 0;
 	plan_make(&o, &f, &p);
 	assert_int_equal(p.lat, LAT_FENTRY);
-	assert_int_equal(p.fail, FAIL_LATENCY_TP);
+	/* the latency event is not listened to: failures from mm_page_alloc */
+	assert_int_equal(p.fail, FAIL_PAGE_ALLOC_TP);
+}
+
+/* Failures alone take the cheaper event: mm_page_alloc, not the latency one. */
+static void test_failures_only_patched(void **state)
+{
+	struct features f = patched();
+	struct options o = opts(MODE_FAILURES);
+	struct plan p;
+
+	assert_int_equal(plan_make(&o, &f, &p), 1);
+	assert_int_equal(p.lat, LAT_NONE);
+	assert_int_equal(p.fail, FAIL_PAGE_ALLOC_TP);
+	assert_string_equal(p.src[PLAN_FAILURES], "tracepoint kmem:mm_page_alloc");
+
+	o = opts(MODE_FAILURES | MODE_VIOLATIONS);
+	assert_int_equal(plan_make(&o, &f, &p), 2);
+	assert_int_equal(p.fail, FAIL_PAGE_ALLOC_TP);
+}
+
+/* A kernel of the series without the transfer event is not ours any more. */
+static void test_violations_need_every_event(void **state)
+{
+	struct features f = patched();
+	struct options o = opts(MODE_VIOLATIONS);
+	struct plan p;
+
+	f.tp_transfer = false;
+	assert_int_equal(plan_make(&o, &f, &p), 0);
+	assert_false(p.run[PLAN_VIOLATIONS]);
 }
 
 static void test_forced_tracepoint(void **state)
@@ -160,6 +190,8 @@ int main(void)
 		cmocka_unit_test(test_stock_kernel),
 		cmocka_unit_test(test_stock_kernel_with_fentry),
 		cmocka_unit_test(test_patched_kernel),
+		cmocka_unit_test(test_failures_only_patched),
+		cmocka_unit_test(test_violations_need_every_event),
 		cmocka_unit_test(test_forced_tracepoint),
 		cmocka_unit_test(test_context_filter_needs_ksym),
 		cmocka_unit_test(test_no_tracepoints_at_all),
