@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# What the BPF tool Makefiles (tools/labytrace, selftests/tp_count) share:
+# What the BPF tool Makefiles (tools/labytrace, selftests/bpf-skel-tool.mk) share:
 # quiet output unless V=1, and the system include dirs clang -target bpf
 # needs.  Include it after CLANG is set.
 LABYRINTH_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)

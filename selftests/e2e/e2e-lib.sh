@@ -62,3 +62,19 @@ wait_for() {
 	done
 	return 1
 }
+
+# OUT ARGS...: labytrace ARGS in the background (NDJSON to OUT/labytrace.ndjson,
+# stderr to OUT/labytrace.err), its pid in $lt, as the "labytrace attached"
+# check; a labytrace that does not attach ends the script there.
+start_labytrace() {
+	local out=$1
+	shift
+	"$labytrace" "$@" >"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
+	lt=$!
+	if ! check "labytrace attached" wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lt; then
+		sed 's/^/#   /' "$out/labytrace.err"
+		kill -KILL $lt 2>/dev/null
+		finish
+		exit 1
+	fi
+}

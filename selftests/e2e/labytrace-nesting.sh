@@ -36,15 +36,7 @@ echo report >/proc/sys/vm/page_exclusive_policy || exit 1
 rm -rf "$out"
 mkdir -p "$out"
 
-"$labytrace" violations -j -i 1 --violation-records 0 \
-	>"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
-lt=$!
-if ! check "labytrace attached" wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lt; then
-	sed 's/^/#   /' "$out/labytrace.err"
-	kill -KILL $lt 2>/dev/null
-	finish
-	exit 1
-fi
+start_labytrace "$out" violations -j -i 1 --violation-records 0
 
 before=$(vmstat_sum)
 "$workload" --bench exclusive --iterations 200000 >"$out/bench.json" 2>&1 &

@@ -29,15 +29,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 before=$(vmstat pgexclusive_violation)
-"$labytrace" violations -j -i 1 --violation-records 1000000 \
-	>"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
-lt=$!
-if ! check "labytrace attached" wait_for "$out/labytrace.err" '^Tracing' $attach_timeout $lt; then
-	sed 's/^/#   /' "$out/labytrace.err"
-	kill -KILL $lt 2>/dev/null
-	finish
-	exit 1
-fi
+start_labytrace "$out" violations -j -i 1 --violation-records 1000000
 
 # Stopped, labytrace reads nothing: the 1 MiB ring (~2,500 violation
 # records) fills while an RX storm on every CPU frees each of its pages
