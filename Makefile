@@ -10,6 +10,7 @@
 #   make patches      export build/linux's commits back to patches/
 #   make check-bases  does the series apply to every base version Debian serves?
 #   make kernel       build/kernel-test (debug) ; make kernel-bench (no debug)
+#                     make kernel-bench-off (no debug, CONFIG_PAGE_EXCLUSIVE=n)
 #   make bench        overhead benchmarks (not part of check)
 #
 # Quiet by default; V=1 shows the commands.
@@ -43,7 +44,7 @@ HAVE_LABYTRACE := $(wildcard tools/labytrace/Makefile)
 include scripts/bpf-tool.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel-tree patches check-bases newest-base base-check kernel kernel-rt check-rt check-holders-on kernel-test kernel-bench tools \
+.PHONY: all deps kernel-tree patches check-bases newest-base base-check kernel kernel-rt check-rt check-holders-on kernel-test kernel-bench kernel-bench-off pair-bench tools \
 	labytrace unit-test host-check exporters-check kselftests vm-check check-clean check bench demo install clean
 
 all: tools
@@ -150,32 +151,51 @@ demo: kernel-test tools kselftests
 		--log $(BUILD)/vm-demo.log --append page_exclusive=report \
 		-- $(TOP)/selftests/demo.sh $(BUILD) $$live
 
-# Overhead, in the benchmark kernel (no debug options): three boots, tracking
-# off (every tracer in turn), page_exclusive=report and report,nostacks; the
-# first two also measure per received packet (selftests/net/bench-net.sh);
-# BENCH_RUNS rounds, configurations alternating.  The guests count instructions (vmrun
+# Overhead, in the benchmark kernel (no debug options): four boots, tracking
+# off (every tracer in turn), page_exclusive=report, report,nostacks, and
+# build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE; each also
+# measures per received packet (selftests/net/bench-net.sh), through veth's
+# page_pool and through virtio_net downloading from the host.  BENCH_RUNS
+# rounds, configurations alternating.  The guests count instructions (vmrun
 # --icount), which repeat to well under 1%, so three rounds are enough.
 # Not part of check: cost never decides a test.
 BENCH_RUNS ?= 3
 BENCH_ITERATIONS ?= 20000
-BENCH_RUN = $(VMRUN) --icount --kernel $(KBENCH)/arch/x86/boot/bzImage --timeout 2400 \
-	--rwdir $(BUILD)
+KBENCH_OFF := $(BUILD)/kernel-bench-off
+# pair_bench is an out-of-tree module: it taints the guest with O (bit 12).
+BENCH_RUN = $(SERVE) $(VMRUN) --icount --timeout 2400 --rwdir $(BUILD) --net \
+	--allow-taint $$((1 << 12))
+BENCH_GUEST = $(TOP)/selftests/bench.sh $(BUILD) $(1) $(BENCH_RUNS) $(BENCH_ITERATIONS) \
+	'&&' $(TOP)/selftests/net/bench-net.sh $(BUILD) $(1) $(BENCH_RUNS)
 
-bench: kernel-bench tools kselftests
+kernel-bench-off: kernel-tree
+	$(Q)scripts/build-kernel bench-off
+
+# selftests/pair_bench, out of tree, for each benchmark kernel.
+pair-bench: kernel-bench kernel-bench-off
+	$(Q)for k in bench bench-off; do \
+		mkdir -p $(BUILD)/pair_bench/$$k && \
+		cp selftests/pair_bench/pair_bench.c selftests/pair_bench/Kbuild $(BUILD)/pair_bench/$$k/ && \
+		echo "  MODULE  build/pair_bench/$$k/pair_bench.ko" && \
+		$(MAKE) -s -C $(BUILD)/kernel-$$k M=$(BUILD)/pair_bench/$$k modules || exit 1; \
+	done
+
+bench: kernel-bench kernel-bench-off pair-bench tools kselftests
 	$(Q)scripts/install-deps scripts/debian-packages.bench
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)rm -f $(RESULTS)/bench-net.tsv
 	$(Q)echo "  BENCH   tracking off, every tracer, then per packet (console: build/vm-bench-off.log)"
-	$(Q)$(BENCH_RUN) --net --log $(BUILD)/vm-bench-off.log \
-		-- $(TOP)/selftests/bench.sh $(BUILD) off $(BENCH_RUNS) $(BENCH_ITERATIONS) \
-		'&&' $(TOP)/selftests/net/bench-net.sh $(BUILD) off $(BENCH_RUNS)
+	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-off.log \
+		-- $(call BENCH_GUEST,off)
 	$(Q)echo "  BENCH   page_exclusive=report, then per packet (console: build/vm-bench-report.log)"
-	$(Q)$(BENCH_RUN) --net --log $(BUILD)/vm-bench-report.log --append page_exclusive=report \
-		-- $(TOP)/selftests/bench.sh $(BUILD) report $(BENCH_RUNS) $(BENCH_ITERATIONS) \
-		'&&' $(TOP)/selftests/net/bench-net.sh $(BUILD) report $(BENCH_RUNS)
-	$(Q)echo "  BENCH   page_exclusive=report,nostacks (console: build/vm-bench-nostacks.log)"
-	$(Q)$(BENCH_RUN) --log $(BUILD)/vm-bench-nostacks.log --append page_exclusive=report,nostacks \
-		-- $(TOP)/selftests/bench.sh $(BUILD) nostacks $(BENCH_RUNS) $(BENCH_ITERATIONS)
+	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-report.log \
+		--append page_exclusive=report -- $(call BENCH_GUEST,report)
+	$(Q)echo "  BENCH   page_exclusive=report,nostacks, then per packet (console: build/vm-bench-nostacks.log)"
+	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-nostacks.log \
+		--append page_exclusive=report,nostacks -- $(call BENCH_GUEST,nostacks)
+	$(Q)echo "  BENCH   CONFIG_PAGE_EXCLUSIVE=n, then per packet (console: build/vm-bench-notbuilt.log)"
+	$(Q)$(BENCH_RUN) --kernel $(KBENCH_OFF)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-notbuilt.log \
+		-- $(call BENCH_GUEST,notbuilt)
 	$(Q)scripts/bench-report $(RESULTS) | tee Documentation/benchmarks.md
 
 # The newest version of the base that Debian serves, tried as users will
@@ -233,4 +253,4 @@ endif
 
 # Keeps build/linux: it may hold work that patches/ does not.
 clean:
-	$(Q)rm -rf $(KTEST) $(KBENCH) $(BUILD)/labytrace $(BUILD)/selftests $(BUILD)/vm-*.log
+	$(Q)rm -rf $(KTEST) $(KBENCH) $(KBENCH_OFF) $(BUILD)/pair_bench $(BUILD)/labytrace $(BUILD)/selftests $(BUILD)/vm-*.log

@@ -8,9 +8,12 @@
 # executed instruction: the module's "ns per pair" is instructions per pair,
 # and repeats to well under 1%.
 #
-#   bench.sh BUILD_DIR off|report|nostacks RUNS ITERATIONS
+#   bench.sh BUILD_DIR off|report|nostacks|notbuilt RUNS ITERATIONS
 #
-# nostacks is a boot with page_exclusive=report,nostacks.
+# nostacks is a boot with page_exclusive=report,nostacks; notbuilt one of
+# build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE, where the test
+# module cannot load: its pairs come from selftests/pair_bench, a module with
+# the same loop (the off boot runs that too, to show the two agree).
 #
 # Writes BUILD_DIR/results/bench-MODE.tsv ("config<TAB>round<TAB>insns") and
 # bench-bpfstats.json (labytrace's programs: run_cnt, run_time_ns, which is
@@ -29,16 +32,33 @@ T=/sys/kernel/tracing
 mkdir -p "$out"
 : >"$tsv"
 
-# The module of the kernel running: kernel-bench normally, kernel-test to try.
+# The modules of the kernel running: kernel-bench normally, kernel-test to try.
 case "$(uname -r)" in
-*-labyrinth-test*) kbuild=$build/kernel-test ;;
-*) kbuild=$build/kernel-bench ;;
+*-labyrinth-test*) flavour=test ;;
+*-labyrinth-bench-off*) flavour=bench-off ;;
+*) flavour=bench ;;
 esac
-lsmod | grep -q '^test_page_exclusive' ||
-	insmod "$kbuild/lib/test_page_exclusive.ko" || exit 1
+if [ "$flavour" != bench-off ]; then
+	lsmod | grep -q '^test_page_exclusive' ||
+		insmod "$build/kernel-$flavour/lib/test_page_exclusive.ko" || exit 1
+fi
+pair_bench=/sys/kernel/debug/labyrinth_pair_bench
+if [ -f "$build/pair_bench/$flavour/pair_bench.ko" ]; then
+	lsmod | grep -q '^pair_bench' ||
+		insmod "$build/pair_bench/$flavour/pair_bench.ko" || exit 1
+fi
 
 bench() {	# KIND: one timed run, ns per pair
-	taskset -c 0 "$workload" --bench "$1" --iterations "$iters"
+	if [ "$flavour" = bench-off ]; then
+		pair_bench "$1"
+	else
+		taskset -c 0 "$workload" --bench "$1" --iterations "$iters"
+	fi
+}
+
+pair_bench() {	# KIND: the same, from selftests/pair_bench
+	[ -w $pair_bench ] || return 1
+	taskset -c 0 bash -c "echo $1 $iters >$pair_bench" && cat $pair_bench
 }
 
 # Start a tracer in the background and wait until it says it is attached.
@@ -113,6 +133,8 @@ run_config() {	# CONFIG ROUND
 		ns=$(bench $kind)
 		echo 0 >$T/events/kmem/mm_page_alloc/enable
 		echo >$T/trace ;;
+	pair-*)
+		ns=$(pair_bench $kind) ;;
 	*)
 		ns=$(bench $kind) ;;
 	esac
@@ -120,12 +142,13 @@ run_config() {	# CONFIG ROUND
 }
 
 case "$mode" in
-off) configs=(none none-exclusive tp-mm_page_alloc tp-mm_page_alloc_latency
+off) configs=(none none-exclusive pair-none tp-mm_page_alloc tp-mm_page_alloc_latency
 	      labytrace-failures labytrace-latency labytrace-violations labytrace
 	      bpftrace-count bpftrace-latency funclatency ftrace) ;;
 report) configs=(report report-exclusive report+labytrace report-exclusive+labytrace) ;;
 nostacks) configs=(nostacks nostacks-exclusive) ;;
-*) echo "usage: bench.sh BUILD_DIR off|report|nostacks RUNS ITERATIONS" >&2; exit 2 ;;
+notbuilt) configs=(notbuilt notbuilt-exclusive) ;;
+*) echo "usage: bench.sh BUILD_DIR off|report|nostacks|notbuilt RUNS ITERATIONS" >&2; exit 2 ;;
 esac
 
 bench atomic >/dev/null	# warm up
