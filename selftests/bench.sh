@@ -10,7 +10,8 @@
 #
 #   bench.sh BUILD_DIR off|report|nostacks|notbuilt RUNS ITERATIONS
 #
-# nostacks is a boot with page_exclusive=report,nostacks; notbuilt one of
+# report is a boot with page_exclusive=report,stacks, nostacks one with
+# page_exclusive=report (no owner stacks, the default); notbuilt one of
 # build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE, where the test
 # module cannot load: its pairs come from selftests/pair_bench, a module with
 # the same loop (the off boot runs that too, to show the two agree).
@@ -21,6 +22,7 @@
 # cannot run (a tracer missing) is recorded as "n/a" with the reason.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
+. "$here/tracers.sh"
 ensure_mounts
 
 build=$1 mode=$2 runs=${3:-7} iters=${4:-200000}
@@ -28,6 +30,7 @@ workload=$build/selftests/e2e/pex_workload
 labytrace=$build/labytrace/labytrace
 out=$build/results
 tsv=$out/bench-$mode.tsv
+tracer_log=$out/bench-tracer.log
 T=/sys/kernel/tracing
 mkdir -p "$out"
 : >"$tsv"
@@ -42,7 +45,7 @@ if [ "$flavour" != bench-off ]; then
 	lsmod | grep -q '^test_page_exclusive' ||
 		insmod "$build/kernel-$flavour/lib/test_page_exclusive.ko" || exit 1
 fi
-pair_bench=/sys/kernel/debug/labyrinth_pair_bench
+pair_bench_file=/sys/kernel/debug/labyrinth_pair_bench
 if [ -f "$build/pair_bench/$flavour/pair_bench.ko" ]; then
 	lsmod | grep -q '^pair_bench' ||
 		insmod "$build/pair_bench/$flavour/pair_bench.ko" || exit 1
@@ -57,52 +60,8 @@ bench() {	# KIND: one timed run, ns per pair
 }
 
 pair_bench() {	# KIND: the same, from selftests/pair_bench
-	[ -w $pair_bench ] || return 1
-	taskset -c 0 bash -c "echo $1 $iters >$pair_bench" && cat $pair_bench
-}
-
-# Start a tracer in the background and wait until it says it is attached.
-# labytrace reports every 600 s: under -icount the guest clock counts every
-# vCPU's instructions, so a periodic report during a run would count too.
-# TRACER NAME: sets $tracer_pid; 1 if it is not there or did not attach.
-start_tracer() {
-	local log=$out/bench-tracer.log deadline=$((SECONDS + 120)) ready
-	: >"$log"
-	case "$1" in
-	labytrace)
-		"$labytrace" -j -i 600 >/dev/null 2>"$log" &
-		ready='^Tracing' ;;
-	labytrace-*)	# one mode alone: where labytrace's instructions go
-		"$labytrace" "${1#labytrace-}" -j -i 600 >/dev/null 2>"$log" &
-		ready='^Tracing' ;;
-	bpftrace-count)
-		bpftrace -e 'tracepoint:kmem:mm_page_alloc { @ = count(); }' >"$log" 2>&1 &
-		ready='^Attaching' ;;
-	bpftrace-latency)
-		bpftrace -e 'tracepoint:kmem:mm_page_alloc_latency {
-			@ns = hist(args->latency_ns);
-			if ((int64)args->pfn < 0) { @failed = count(); } }' >"$log" 2>&1 &
-		ready='^Attaching' ;;
-	funclatency)
-		# It printf()s "Tracing" without a flush: line-buffer it.
-		stdbuf -oL /usr/sbin/funclatency __alloc_pages_noprof >"$log" 2>&1 &
-		ready='^Tracing' ;;
-	esac
-	tracer_pid=$!
-	until grep -q "$ready" "$log"; do
-		if ! kill -0 $tracer_pid 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-			kill -KILL $tracer_pid 2>/dev/null
-			echo "# $1 did not attach: $(head -c 300 "$log" | tr '\n' ' ')"
-			return 1
-		fi
-		sleep 0.2
-	done
-	sleep 1		# bpftrace says "Attaching" just before it attaches
-}
-
-stop_tracer() {
-	kill -INT $tracer_pid 2>/dev/null
-	wait $tracer_pid 2>/dev/null
+	[ -w $pair_bench_file ] || return 1
+	taskset -c 0 bash -c "echo $1 $iters >$pair_bench_file" && cat $pair_bench_file
 }
 
 run_config() {	# CONFIG ROUND

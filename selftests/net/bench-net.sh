@@ -34,10 +34,12 @@
 # cannot run says why on a "#" line and writes no row.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/net-lib.sh" "$1"
+. "$here/../tracers.sh"
 
 build=$1 mode=$2 runs=${3:-3}
 out=$build/results
 tsv=$out/bench-net.tsv
+tracer_log=$out/bench-net-tracer.log
 ns=labyrinth-bench
 frames=20000
 # What the virtio path downloads: blob (64 MiB; 8 MiB, blob-small, left
@@ -146,18 +148,6 @@ path_virtio() {	# CONFIG ROUND
 	row "$1" "$2" virtio $((insns / (p1 - p0))) $((p1 - p0))
 }
 
-tracer=""
-attach_quiet_labytrace() {	# reports every 600 s: quiet during a run
-	"$labytrace" -j -i 600 >/dev/null 2>"$out/bench-net-tracer.log" &
-	tracer=$!
-	local deadline=$((SECONDS + 120))
-	until grep -q '^Tracing' "$out/bench-net-tracer.log"; do
-		kill -0 $tracer 2>/dev/null && [ $SECONDS -lt $deadline ] || return 1
-		sleep 0.2
-	done
-	sleep 1
-}
-
 run() {	# CONFIG ROUND PATH...
 	local cfg=$1 round=$2 p
 	shift 2
@@ -166,12 +156,12 @@ run() {	# CONFIG ROUND PATH...
 	report*) echo report >/proc/sys/vm/page_exclusive_policy ;;
 	esac
 	case "$cfg" in
-	*labytrace) attach_quiet_labytrace || { echo "# labytrace did not attach"; return; } ;;
+	*labytrace) start_tracer labytrace || return ;;
 	esac
 	for p in "$@"; do
 		"path_${p//-/_}" "$cfg" "$round"
 	done
-	[ -n "$tracer" ] && { kill -INT $tracer; wait $tracer; tracer=""; }
+	stop_tracer
 }
 
 virtio=virtio
