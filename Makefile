@@ -123,7 +123,9 @@ kselftests: kernel-tree
 		-o $(BUILD)/selftests/net/xdp_pass.bpf.o
 
 # A boot costs ~20 s under TCG, so each boot runs a batch: one with tracking
-# on (page_exclusive=report), one with it off.  The console goes to
+# on and owner stacks (page_exclusive=report,stacks, so that the cases on
+# stacks run too), one with it off.  boot-checks boots the default, report
+# without owner stacks.  The console goes to
 # $(BUILD)/vm-*.log and any kernel splat fails the run.
 VM_RUN = $(VMRUN) --kernel $(KTEST)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT) \
 	--rwdir $(BUILD)
@@ -136,7 +138,7 @@ vm-check: kernel-test tools kselftests
 	$(Q)echo "  VM      boot checks: vmrun's canaries, page_exclusive=enforce"
 	$(Q)selftests/boot-checks $(KTEST)/arch/x86/boot/bzImage | tee $(RESULTS)/boot-checks.log
 	$(Q)echo "  VM      guest-tests on  (console: build/vm-on.log)"
-	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-on.log --append page_exclusive=report \
+	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-on.log --append page_exclusive=report,stacks \
 		-- $(TOP)/selftests/guest-tests $(BUILD) on | tee $(RESULTS)/guest-on.log
 	$(Q)echo "  VM      guest-tests off (console: build/vm-off.log)"
 	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-off.log \
@@ -148,11 +150,12 @@ vm-check: kernel-test tools kselftests
 demo: kernel-test tools kselftests
 	$(Q)live=never; [ -t 1 ] && live=always; \
 	$(SERVE) $(VMRUN) --net --kernel $(KTEST)/arch/x86/boot/bzImage --timeout 900 --rwdir $(BUILD) \
-		--log $(BUILD)/vm-demo.log --append page_exclusive=report \
+		--log $(BUILD)/vm-demo.log --append page_exclusive=report,stacks \
 		-- $(TOP)/selftests/demo.sh $(BUILD) $$live
 
 # Overhead, in the benchmark kernel (no debug options): four boots, tracking
-# off (every tracer in turn), page_exclusive=report, report,nostacks, and
+# off (every tracer in turn), page_exclusive=report,stacks, report (no owner
+# stacks, the default), and
 # build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE; each also
 # measures per received packet (selftests/net/bench-net.sh), through veth's
 # page_pool and through virtio_net downloading from the host.  BENCH_RUNS
@@ -187,12 +190,12 @@ bench: kernel-bench kernel-bench-off pair-bench tools kselftests
 	$(Q)echo "  BENCH   tracking off, every tracer, then per packet (console: build/vm-bench-off.log)"
 	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-off.log \
 		-- $(call BENCH_GUEST,off)
-	$(Q)echo "  BENCH   page_exclusive=report, then per packet (console: build/vm-bench-report.log)"
+	$(Q)echo "  BENCH   page_exclusive=report,stacks, then per packet (console: build/vm-bench-report.log)"
 	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-report.log \
-		--append page_exclusive=report -- $(call BENCH_GUEST,report)
-	$(Q)echo "  BENCH   page_exclusive=report,nostacks, then per packet (console: build/vm-bench-nostacks.log)"
+		--append page_exclusive=report,stacks -- $(call BENCH_GUEST,report)
+	$(Q)echo "  BENCH   page_exclusive=report (no owner stacks), then per packet (console: build/vm-bench-nostacks.log)"
 	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-nostacks.log \
-		--append page_exclusive=report,nostacks -- $(call BENCH_GUEST,nostacks)
+		--append page_exclusive=report -- $(call BENCH_GUEST,nostacks)
 	$(Q)echo "  BENCH   CONFIG_PAGE_EXCLUSIVE=n, then per packet (console: build/vm-bench-notbuilt.log)"
 	$(Q)$(BENCH_RUN) --kernel $(KBENCH_OFF)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-notbuilt.log \
 		-- $(call BENCH_GUEST,notbuilt)
@@ -226,7 +229,7 @@ check-rt: kernel-rt tools kselftests
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)echo "  VM      PREEMPT_RT: KUnit and the virtio_net download (console: build/vm-rt.log)"
 	$(Q)$(SERVE) $(VMRUN) --kernel $(KRT)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT) \
-		--rwdir $(BUILD) --net --log $(BUILD)/vm-rt.log --append page_exclusive=report \
+		--rwdir $(BUILD) --net --log $(BUILD)/vm-rt.log --append page_exclusive=report,stacks \
 		-- $(TOP)/selftests/guest-tests $(BUILD) rt | tee $(RESULTS)/rt.txt
 
 # labytrace holders on the patched kernel with tracking on (make check runs
@@ -234,7 +237,7 @@ check-rt: kernel-rt tools kselftests
 check-holders-on: kernel-test tools kselftests
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)echo "  VM      labytrace holders, page_exclusive=report (console: build/vm-holders.log)"
-	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-holders.log --append page_exclusive=report \
+	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-holders.log --append page_exclusive=report,stacks \
 		-- $(TOP)/selftests/guest-tests $(BUILD) holders | tee $(RESULTS)/holders-on.txt
 
 # Results of an earlier run must not count in this one.
