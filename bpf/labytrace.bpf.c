@@ -34,6 +34,8 @@
 /* Set by labytrace before load; the verifier drops the code they turn off. */
 const volatile bool want_latency;
 const volatile bool want_failures;
+/* Walk each acquire's stack (--owner-stacks): most of an acquire's cost. */
+const volatile bool want_owner_stacks;
 const volatile __u64 gfp_direct_reclaim;	/* gfp bits, read from BTF */
 const volatile __u64 gfp_high;
 const volatile __u64 gfp_exclusive;		/* 0 on a stock kernel */
@@ -703,7 +705,7 @@ static __always_inline void held_track(__u64 page, const struct lt_held *h)
 
 /*
  * What held records of an acquire made in context @lctx: when, who, and
- * the owner's stack.
+ * (with --owner-stacks) the owner's stack.
  */
 static __always_inline void held_init(void *ctx, unsigned int lctx,
 				      struct lt_held *h, unsigned int order,
@@ -715,9 +717,11 @@ static __always_inline void held_init(void *ctx, unsigned int lctx,
 	h->owner = owner;
 	h->ctx = pe_ctx(owner_ctx);
 	h->order = order;
-	h->stack = stack_take(ctx, LT_SCRATCH_ACQUIRE, lctx);
-	if (!h->stack)
-		stat_inc(LT_STAT_STACK_UNRECORDED);
+	if (want_owner_stacks) {
+		h->stack = stack_take(ctx, LT_SCRATCH_ACQUIRE, lctx);
+		if (!h->stack)
+			stat_inc(LT_STAT_STACK_UNRECORDED);
+	}
 	if (h->ctx == LT_TASK)
 		bpf_get_current_comm(h->comm, sizeof(h->comm));
 }

@@ -49,7 +49,7 @@ cat <<EOF
  owners by name with the pages they hold, violations with owner and actor.
 ============================================================================
 EOF
-"$labytrace" --live="$live" -i 2 --held-over 1s 2>"$log" &
+"$labytrace" --live="$live" -i 2 --held-over 1s --owner-stacks 2>"$log" &
 lt=$!
 "$labytrace" record -o "$recording" -i 1 >/dev/null 2>"$log.record" &
 rec=$!

@@ -35,7 +35,7 @@ run_policy() {
 	echo "$policy" >/proc/sys/vm/page_exclusive_policy || return 1
 	grep '^pgexclusive' /proc/vmstat >"$out/vmstat.before"
 
-	"$labytrace" -j -i 1 --held-over ${held_over_ms}ms --prometheus "$out/labytrace.prom" \
+	"$labytrace" -j -i 1 --held-over ${held_over_ms}ms --owner-stacks --prometheus "$out/labytrace.prom" \
 		>"$out/labytrace.ndjson" 2>"$out/labytrace.err" &
 	jpid=$!
 	"$labytrace" -i 1 --held-over ${held_over_ms}ms >"$out/live.txt" 2>"$out/live.err" &

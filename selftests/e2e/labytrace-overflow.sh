@@ -29,7 +29,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 before=$(vmstat pgexclusive_violation)
-start_labytrace "$out" violations -j -i 1 --violation-records 1000000
+start_labytrace "$out" violations -j -i 1 --violation-records 1000000 --owner-stacks
 
 # Stopped, labytrace reads nothing: the 1 MiB ring (~2,500 violation
 # records) fills while an RX storm on every CPU frees each of its pages

@@ -171,6 +171,7 @@ static int setup(struct app *a)
 	a->oc.mono_to_real_ns = mono_to_real();
 	a->oc.page_size = a->feat.page_size;
 	a->oc.held_over_ns = a->opts.held_over_ns;
+	a->oc.owner_stacks = a->opts.owner_stacks;
 	a->oc.stack = stack_of;
 	a->oc.stack_arg = &a->tracer;
 

@@ -93,6 +93,7 @@ enum {
 	OPT_HELD_OVER,
 	OPT_HELD_TOP,
 	OPT_HELD_MAX,
+	OPT_OWNER_STACKS,
 	OPT_FAILURE_RECORDS,
 	OPT_VIOLATION_RECORDS,
 	OPT_LAT_SOURCE,
@@ -147,6 +148,11 @@ static const struct argp_option argp_opts[] = {
 	{ "held-max", OPT_HELD_MAX, "N", 0,
 	  "Track up to N exclusive pages at once (default 32768: 4 MB of "
 	  "kernel memory, about 120 bytes a page, taken at start)", 3 },
+	{ "owner-stacks", OPT_OWNER_STACKS, NULL, 0,
+	  "Walk the stack of every exclusive page's acquire, for violation "
+	  "records and leak suspects: most of what labytrace costs per "
+	  "exclusive page, so off by default (a kernel booted with "
+	  "page_exclusive=...,stacks keeps them for owners)", 3 },
 	{ "violation-records", OPT_VIOLATION_RECORDS, "N", 0,
 	  "Write a record (with its stacks) for the first N violations of each "
 	  "interval (default 100); all are counted, by owner, actor and stacks, "
@@ -220,6 +226,7 @@ static const struct {
 	{ OPT_HELD_TOP, "--held-top", TRACING | OWNERS, MODE_VIOLATIONS,
 	  "violations and owners" },
 	{ OPT_HELD_MAX, "--held-max", TRACING, MODE_VIOLATIONS, "violations" },
+	{ OPT_OWNER_STACKS, "--owner-stacks", TRACING, MODE_VIOLATIONS, "violations" },
 	{ OPT_VIOLATION_RECORDS, "--violation-records", TRACING, MODE_VIOLATIONS,
 	  "violations" },
 	{ OPT_LAT_SOURCE, "--latency-source", TRACING, MODE_LATENCY, "latency" },
@@ -529,6 +536,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_EXCLUSIVE:
 		o->exclusive = true;
+		break;
+	case OPT_OWNER_STACKS:
+		o->owner_stacks = true;
 		break;
 	case OPT_WARNED_ONLY:
 		o->warned_only = true;

@@ -86,6 +86,7 @@ struct options {
 	unsigned int held_top;
 	bool held_top_set;		/* owners lists fewer by default */
 	unsigned int held_max;		/* exclusive pages tracked at once */
+	bool owner_stacks;		/* walk each acquire's stack */
 	unsigned int failure_records;	/* per interval */
 	unsigned int violation_records;	/* per interval */
 	enum lat_source lat_source;

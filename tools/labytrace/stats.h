@@ -89,6 +89,7 @@ struct out_ctx {
 	unsigned long long vmemmap;		/* 0: pfn unknown */
 	unsigned int page_size;			/* sizeof(struct page) */
 	unsigned long long held_over_ns;
+	bool owner_stacks;			/* --owner-stacks: acquires walked */
 	/* A stack kept in the kernel, by key: its depth, frames in @ip. */
 	int (*stack)(void *arg, unsigned long long key, unsigned long long *ip);
 	void *stack_arg;

@@ -39,6 +39,7 @@ static void set_filters(struct labytrace_bpf *skel, const struct options *o,
 	ro->targ_ctx = o->ctx;
 	ro->targ_exclusive = o->exclusive;
 	ro->targ_warned_only = o->warned_only;
+	ro->want_owner_stacks = o->owner_stacks;
 }
 
 /*

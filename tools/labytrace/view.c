@@ -130,7 +130,8 @@ void view_violation(FILE *f, const struct out_ctx *c, const struct lt_event *e,
 		print_stack(f, c, owner_stack, owner_depth);
 	} else {
 		fprintf(f, "    owner's allocation stack: unknown%s\n",
-			e->owner_known ? "" : " (acquired before labytrace started)");
+			!e->owner_known ? " (acquired before labytrace started)" :
+			!c->owner_stacks ? " (not walked without --owner-stacks)" : "");
 	}
 }
 
@@ -462,7 +463,8 @@ void view_viol_stacks(FILE *f, const struct out_ctx *c,
 		fprintf(f, "    actor stack:\n");
 		kept_stack(f, c, vs->k.actor_stack, true);
 		fprintf(f, "    owner's allocation stack:%s\n",
-			vs->k.owner_stack ? "" : " unknown");
+			vs->k.owner_stack ? "" : c->owner_stacks ? " unknown" :
+			" not walked without --owner-stacks");
 		kept_stack(f, c, vs->k.owner_stack, true);
 	}
 	if (i < n)

@@ -256,6 +256,7 @@ int main(void)
 					16 * sysconf(_SC_PAGESIZE)));
 	skel->rodata->standin_tgid = getpid();
 	skel->rodata->want_latency = true;
+	skel->rodata->want_owner_stacks = true;
 	skel->rodata->gfp_direct_reclaim = 0x400;
 	skel->rodata->gfp_high = 0x20;
 	/* 50 failure records, the rest only counted by stack */

@@ -73,6 +73,8 @@ static void test_defaults(void **state)
 	assert_int_equal(r.o.held_top, 10);
 	/* 4 MB of kernel memory; a 100 Gbit/s NIC's rings ask for more */
 	assert_int_equal(r.o.held_max, 32768);
+	/* owner stacks cost most of an acquire: asked for, not given */
+	assert_false(r.o.owner_stacks);
 	assert_int_equal(r.o.lat_source, LATSRC_AUTO);
 	assert_string_equal(r.err, "");
 	done(&r);
@@ -106,7 +108,7 @@ static void test_all_options(void **state)
 	      "--prometheus", "/tmp/x.prom", "-p", "42", "-C", "3",
 	      "--order", "2", "--gfp", "atomic", "--context", "softirq",
 	      "--exclusive", "--warned-only", "--held-over", "2s", "--held-top", "5", "--held-max", "1000000",
-	      "--latency-source", "fentry", "--violation-records", "7", "-v", NULL);
+	      "--owner-stacks", "--latency-source", "fentry", "--violation-records", "7", "-v", NULL);
 	assert_int_equal(r.ret, OPTIONS_RUN);
 	assert_int_equal(r.o.interval_ns, 250000000ULL);
 	assert_int_equal(r.o.duration_ns, 1500000000ULL);
@@ -123,6 +125,7 @@ static void test_all_options(void **state)
 	assert_int_equal(r.o.held_over_ns, 2000000000ULL);
 	assert_int_equal(r.o.held_top, 5);
 	assert_int_equal(r.o.held_max, 1000000);
+	assert_true(r.o.owner_stacks);
 	assert_int_equal(r.o.lat_source, LATSRC_FENTRY);
 	assert_int_equal(r.o.violation_records, 7);
 	assert_int_equal(r.o.failure_records, LT_FAIL_RECORDS);
@@ -257,6 +260,7 @@ static void test_options_that_do_not_apply_are_refused(void **state)
 		{ "--held-over is for violations, not failures", "failures", "--held-over", "2s" },
 		{ "--held-top is for violations and owners, not failures", "failures", "--held-top", "3" },
 		{ "--held-max is for violations, not latency", "latency", "--held-max", "9" },
+		{ "--owner-stacks is for violations, not failures", "failures", "--owner-stacks" },
 		{ "--violation-records is for violations, not failures", "failures",
 		  "--violation-records", "5" },
 		{ "--failure-records is for failures, not violations", "violations",

@@ -246,6 +246,7 @@ static void test_viol_stacks(void **state)
 		"             __alloc_pages_noprof+0x80 < alloc_pages_mpol+0x20\n"
 		"  ... 1 more\n");
 	free(out);
+	c.owner_stacks = true;
 	mem_open(&m);
 	view_viol_stacks(m.f, &c, s, 0, true);
 	out = mem_close(&m);
@@ -255,6 +256,15 @@ static void test_viol_stacks(void **state)
 	assert_non_null(strstr(out, "    owner's allocation stack: unknown\n"));
 	assert_non_null(strstr(out, "    owner's allocation stack:\n"
 				    "        __alloc_pages_noprof+0x80\n"));
+	free(out);
+	/* Without --owner-stacks a missing one is not unknown: it was not walked. */
+	c.owner_stacks = false;
+	mem_open(&m);
+	view_viol_stacks(m.f, &c, s, 0, true);
+	out = mem_close(&m);
+	assert_non_null(strstr(out, "    owner's allocation stack: not walked without "
+				    "--owner-stacks\n"));
+	assert_null(strstr(out, "unknown"));
 	free(out);
 
 	s->stats[LT_STAT_RB_FULL_VIOLATION] = 12;
