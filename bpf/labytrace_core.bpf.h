@@ -39,8 +39,13 @@ struct pcpu_hot___lt {
 extern int __preempt_count __ksym __weak;
 extern struct pcpu_hot___lt pcpu_hot __ksym __weak;
 
-#define LT_NMI_MASK		0x00f00000
-#define LT_HARDIRQ_MASK		0x000f0000
+/*
+ * Where this kernel's preempt count keeps hardirq and NMI: user space sets
+ * them from BTF (probe_ctx_layout()); these defaults are the layout before
+ * 7.x.  Softirq has not moved.
+ */
+const volatile __u32 ctx_hardirq_mask = 0x000f0000;
+const volatile __u32 ctx_nmi_mask = 0x00f00000;
 #define LT_SOFTIRQ_OFFSET	0x00000100
 
 /*
@@ -61,9 +66,9 @@ static __always_inline unsigned int current_ctx(const bool use_ksym)
 	else
 		return LT_TASK;
 
-	if (pc & LT_NMI_MASK)
+	if (pc & ctx_nmi_mask)
 		return LT_NMI;
-	if (pc & LT_HARDIRQ_MASK)
+	if (pc & ctx_hardirq_mask)
 		return LT_HARDIRQ;
 	if (pc & LT_SOFTIRQ_OFFSET)
 		return LT_SOFTIRQ;

@@ -102,3 +102,22 @@ bool kbtf_has_tp(const struct btf *btf, const char *tp)
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
+
+void kbtf_ctx_layout(const struct btf *btf, unsigned int *hardirq_mask,
+		     unsigned int *nmi_mask)
+{
+	const struct btf_type *var;
+	int id;
+
+	*hardirq_mask = 0x000f0000;
+	*nmi_mask = 0x00f00000;
+	if (btf__find_by_name_kind(btf, "local_interrupt_disable_state",
+				   BTF_KIND_VAR) <= 0)
+		return;
+	*hardirq_mask = 0x0f000000;
+	*nmi_mask = 0x10000000;
+	id = btf__find_by_name_kind(btf, "__preempt_count", BTF_KIND_VAR);
+	var = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (var && btf__resolve_size(btf, var->type) == 8)
+		*nmi_mask = 0xf0000000;
+}

@@ -26,5 +26,15 @@ const char *kbtf_alloc_entry(const struct btf *btf);
 bool kbtf_gfp(const struct btf *btf, struct gfp_table *t);
 /* Does @btf have the tracepoint @tp (its btf_trace_@tp typedef)? */
 bool kbtf_has_tp(const struct btf *btf, const char *tp);
+/*
+ * Where the preempt count keeps hardirq and NMI.  Since 7.x counted
+ * interrupt disabling takes bits 16-23, moving hardirq to 24-27 and NMI
+ * above it: to bit 28 alone, or bits 28-31 where the count is a 64-bit
+ * word with PREEMPT_NEED_RESCHED elsewhere (x86-64).  That change came with
+ * the per-CPU local_interrupt_disable_state, whose presence says which
+ * layout @btf's kernel has.
+ */
+void kbtf_ctx_layout(const struct btf *btf, unsigned int *hardirq_mask,
+		     unsigned int *nmi_mask);
 
 #endif

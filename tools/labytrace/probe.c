@@ -168,6 +168,7 @@ static void probe_ctx(struct features *f)
 	unsigned int i;
 	int err;
 
+	kbtf_ctx_layout(f->btf, &f->ctx_hardirq_mask, &f->ctx_nmi_mask);
 	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		if (btf__find_by_name_kind(f->btf, syms[i], BTF_KIND_VAR) <= 0)
 			continue;

@@ -36,6 +36,8 @@ struct features {
 	int fentry_err;			/* 0, or -errno of the fentry probe */
 	bool ctx_ksym;			/* per-CPU preempt count loadable */
 	const char *ctx_why;		/* why not */
+	/* where the preempt count keeps hardirq and NMI (kbtf_ctx_layout) */
+	unsigned int ctx_hardirq_mask, ctx_nmi_mask;
 	unsigned int page_size;		/* sizeof(struct page) */
 };
 

@@ -197,6 +197,8 @@ int tracer_start(struct tracer *t, const struct options *o,
 		return err;
 	}
 	set_filters(t->skel, o, p, gfp);
+	t->skel->rodata->ctx_hardirq_mask = f->ctx_hardirq_mask;
+	t->skel->rodata->ctx_nmi_mask = f->ctx_nmi_mask;
 	if (p->run[PLAN_VIOLATIONS] || p->run[PLAN_FAILURES])
 		set_irqentry(t->skel);
 	if (p->run[PLAN_VIOLATIONS])

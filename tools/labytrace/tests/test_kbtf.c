@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The BTF probes, on BTF built in memory to the shape of real kernels:
- * which function fentry/fexit latency attaches to, and where gfp names
- * come from.
+ * which function fentry/fexit latency attaches to, where gfp names come
+ * from, and where the preempt count keeps hardirq and NMI.
  */
 #include <bpf/btf.h>
 #include "test.h"
@@ -179,6 +179,52 @@ static void test_has_tp(void **state)
 	btf__free(fx.btf);
 }
 
+/* A per-CPU variable NAME of TYPE, as pahole lists it. */
+static void add_percpu(struct fixture *fx, const char *name, int type)
+{
+	assert_true(btf__add_var(fx->btf, name, BTF_VAR_GLOBAL_ALLOCATED, type) > 0);
+}
+
+/*
+ * The preempt count's layout: 6.12 (and 6.18) keep hardirq in bits 16-19
+ * and NMI in 20-23; 7.3 on x86-64 (a 64-bit __preempt_count) keeps them in
+ * 24-27 and 28-31; a 7.3 with a 32-bit count has NMI in bit 28 alone.
+ */
+static void test_ctx_layout(void **state)
+{
+	unsigned int hardirq, nmi;
+	struct fixture fx;
+	int ulong;
+
+	/* 6.12 */
+	fixture_init(&fx);
+	add_percpu(&fx, "__preempt_count", fx.sint);
+	kbtf_ctx_layout(fx.btf, &hardirq, &nmi);
+	assert_int_equal(hardirq, 0x000f0000);
+	assert_int_equal(nmi, 0x00f00000);
+	btf__free(fx.btf);
+
+	/* 7.3, x86-64 */
+	fixture_init(&fx);
+	ulong = btf__add_int(fx.btf, "long unsigned int", 8, 0);
+	add_percpu(&fx, "__preempt_count", ulong);
+	add_percpu(&fx, "local_interrupt_disable_state", ulong);
+	kbtf_ctx_layout(fx.btf, &hardirq, &nmi);
+	assert_int_equal(hardirq, 0x0f000000);
+	assert_int_equal(nmi, 0xf0000000);
+	btf__free(fx.btf);
+
+	/* 7.3 with a 32-bit count */
+	fixture_init(&fx);
+	ulong = btf__add_int(fx.btf, "long unsigned int", 8, 0);
+	add_percpu(&fx, "__preempt_count", fx.sint);
+	add_percpu(&fx, "local_interrupt_disable_state", ulong);
+	kbtf_ctx_layout(fx.btf, &hardirq, &nmi);
+	assert_int_equal(hardirq, 0x0f000000);
+	assert_int_equal(nmi, 0x10000000);
+	btf__free(fx.btf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_entry_needs_the_shape),
 		cmocka_unit_test(test_gfp_from_enum),
 		cmocka_unit_test(test_has_tp),
+		cmocka_unit_test(test_ctx_layout),
 	};
 
 	return cmocka_run_group_tests_name("kbtf", tests, NULL, NULL);
