@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Labyrinth: __GFP_EXCLUSIVE for Linux 6.12.y, and labytrace.
+# Labyrinth: __GFP_EXCLUSIVE for Linux 7.3 (and its 6.12.y LTS branch), and labytrace.
 #
 #   make              labytrace and the BPF objects
-#   make check        everything, tested: deps, unit tests, exporters, patched kernel, VM tests
+#   make check        everything, tested: deps, unit tests, exporters, both
+#                     patched kernels (7.3: every VM test; 6.12.y: KUnit, the
+#                     kselftest and the virtio_net download)
 #   make demo         boot the patched kernel and watch labytrace live
 #   make kernel-tree  build/linux = the base patches/BASE pins + patches/
 #                     (KSRC=tarball|dir|git for another tree of that line)
@@ -13,13 +15,26 @@
 #                     make kernel-bench-off (no debug, CONFIG_PAGE_EXCLUSIVE=n)
 #   make bench        overhead benchmarks (not part of check)
 #
+# BASE=6.12.y: the same for the LTS branch, patches/6.12.y/: kernel-tree,
+# patches, kernel-test, kselftests, check-bases and check-rt work on
+# build/linux-6.12.y and build/kernel-*-6.12.y (scripts/base-line.sh).
+#
 # Quiet by default; V=1 shows the commands.
 
 TOP := $(abspath .)
 BUILD := $(TOP)/build
 # Empty: the exact Debian version patches/BASE names (scripts/fetch-base).
 KSRC ?=
-KTEST := $(BUILD)/kernel-test
+
+# The line of the series: empty (or the primary line, 7.3) for patches/ and
+# build/linux; 6.12.y for patches/6.12.y/ and build/linux-6.12.y.
+BASE ?=
+LTS_LINE := 6.12.y
+PRIMARY_LINE := $(shell awk '!/^[[:space:]]*(\#|$$)/ { sub(/\.[0-9]+$$/, "", $$1); print $$1; exit }' patches/BASE)
+KSUFFIX := $(if $(filter-out $(PRIMARY_LINE) $(PRIMARY_LINE).y,$(BASE)),-$(BASE:%.y=%).y)
+export LABYRINTH_BASE := $(BASE)
+LINUX := $(BUILD)/linux$(KSUFFIX)
+KTEST := $(BUILD)/kernel-test$(KSUFFIX)
 KBENCH := $(BUILD)/kernel-bench
 VMRUN := $(TOP)/selftests/vmrun
 VM_TIMEOUT ?= 2400
@@ -45,7 +60,7 @@ include scripts/bpf-tool.mk
 
 .DELETE_ON_ERROR:
 .PHONY: all deps kernel-tree patches check-bases newest-base base-check kernel kernel-rt check-rt check-holders-on kernel-test kernel-bench kernel-bench-off pair-bench tools \
-	labytrace unit-test host-check exporters-check kselftests vm-check check-clean check bench demo install clean
+	labytrace unit-test host-check exporters-check kselftests vm-check vm-check-lts vm-check-short guest-build check-clean check bench demo install clean
 
 all: tools
 
@@ -62,7 +77,8 @@ patches:
 # Every version of the base's line that Debian serves: does the series
 # apply, do the directories it touches build?  The README's table.
 check-bases: deps
-	$(Q)scripts/check-bases
+	$(Q)scripts/check-bases patches/BASE
+	$(Q)scripts/check-bases patches/$(LTS_LINE)/BASE
 
 kernel: kernel-test
 
@@ -106,21 +122,22 @@ endif
 
 # --- tests in the VM -----------------------------------------------------------
 # The mm kselftest and its wrapper, built from build/linux with its own Makefile.
-KSELFTEST_MM := $(BUILD)/selftests/mm
+KSELFTESTS := $(BUILD)/selftests$(KSUFFIX)
+KSELFTEST_MM := $(KSELFTESTS)/mm
 
 kselftests: kernel-tree
 	$(Q)mkdir -p $(KSELFTEST_MM)
-	$(Q)$(MAKE) -C $(BUILD)/linux/tools/testing/selftests/mm -s \
+	$(Q)$(MAKE) -C $(LINUX)/tools/testing/selftests/mm -s \
 		OUTPUT=$(KSELFTEST_MM) $(KSELFTEST_MM)/page_exclusive_tests
-	$(Q)cp $(BUILD)/linux/tools/testing/selftests/mm/test_page_exclusive.sh $(KSELFTEST_MM)/
-	$(Q)mkdir -p $(BUILD)/selftests/e2e
-	$(Q)echo "  CC      build/selftests/e2e/pex_workload"
-	$(Q)$(CC) -O2 -Wall -Wextra -I$(BUILD)/linux -o $(BUILD)/selftests/e2e/pex_workload \
+	$(Q)cp $(LINUX)/tools/testing/selftests/mm/test_page_exclusive.sh $(KSELFTEST_MM)/
+	$(Q)mkdir -p $(KSELFTESTS)/e2e
+	$(Q)echo "  CC      $(KSELFTESTS:$(TOP)/%=%)/e2e/pex_workload"
+	$(Q)$(CC) -O2 -Wall -Wextra -I$(LINUX) -o $(KSELFTESTS)/e2e/pex_workload \
 		selftests/e2e/pex_workload.c
-	$(Q)mkdir -p $(BUILD)/selftests/net
-	$(Q)echo "  CLANG   build/selftests/net/xdp_pass.bpf.o"
+	$(Q)mkdir -p $(KSELFTESTS)/net
+	$(Q)echo "  CLANG   $(KSELFTESTS:$(TOP)/%=%)/net/xdp_pass.bpf.o"
 	$(Q)$(CLANG) -O2 -g -target bpf $(CLANG_BPF_SYS_INCLUDES) -c selftests/net/xdp_pass.bpf.c \
-		-o $(BUILD)/selftests/net/xdp_pass.bpf.o
+		-o $(KSELFTESTS)/net/xdp_pass.bpf.o
 
 # A boot costs ~20 s under TCG, so each boot runs a batch: one with tracking
 # on and owner stacks (page_exclusive=report,stacks, so that the cases on
@@ -143,6 +160,29 @@ vm-check: kernel-test tools kselftests
 	$(Q)echo "  VM      guest-tests off (console: build/vm-off.log)"
 	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-off.log \
 		-- $(TOP)/selftests/guest-tests $(BUILD) off | tee $(RESULTS)/guest-off.log
+
+# Another line's guest (BASE=6.12.y) sees build/guest-6.12.y/ as its build
+# directory: that line's kernels and selftests, the one labytrace and file
+# server, and results of its own.
+GUEST_BUILD := $(if $(KSUFFIX),$(BUILD)/guest$(KSUFFIX),$(BUILD))
+
+guest-build:
+ifneq ($(KSUFFIX),)
+	$(Q)mkdir -p $(GUEST_BUILD)/results
+	$(Q)for d in kernel-test kernel-rt selftests; do ln -sfn ../$$d$(KSUFFIX) $(GUEST_BUILD)/$$d; done
+	$(Q)for d in labytrace net; do ln -sfn ../$$d $(GUEST_BUILD)/$$d; done
+endif
+
+# The LTS branch (patches/6.12.y/) in one boot: KUnit, the kselftest and the
+# virtio_net download counted exactly by labytrace.
+vm-check-lts:
+	$(Q)$(MAKE) BASE=$(LTS_LINE) vm-check-short
+
+vm-check-short: kernel-test tools kselftests guest-build
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)echo "  VM      guest-tests short, Linux $(BASE) (console: build/vm-short$(KSUFFIX).log)"
+	$(Q)$(SERVE) $(VM_RUN) --net --log $(BUILD)/vm-short$(KSUFFIX).log --append page_exclusive=report,stacks \
+		-- $(TOP)/selftests/guest-tests $(GUEST_BUILD) short | tee $(RESULTS)/guest-short$(KSUFFIX).log
 
 # The README's first command: everything built, then ~2 minutes of labytrace
 # watching real traffic through virtio_net and a veth page_pool.  On a
@@ -207,12 +247,15 @@ bench: kernel-bench kernel-bench-off pair-bench tools kselftests
 # repeated in the closing summary.
 newest-base: deps
 	$(Q)mkdir -p $(RESULTS)
-	$(Q)scripts/check-bases --newest 2>&1 | tee $(RESULTS)/bases.txt || \
-		echo "WARNING: the drift check could not run (scripts/check-bases --newest)" | tee -a $(RESULTS)/bases.txt
+	$(Q)rm -f $(RESULTS)/bases.txt
+	$(Q)for b in patches/BASE patches/$(LTS_LINE)/BASE; do \
+		scripts/check-bases --newest $$b 2>&1 | tee -a $(RESULTS)/bases.txt || \
+		echo "WARNING: the drift check could not run (scripts/check-bases --newest $$b)" | tee -a $(RESULTS)/bases.txt; \
+	done
 
 # The base pinning fails as it says: a version Debian does not serve, or a
 # malformed BASE, stops kernel-tree in one line with nothing left behind.
-base-check: deps
+base-check: deps kernel-tree
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)scripts/tests/base-pin.sh | tee $(RESULTS)/base.log
 
@@ -220,17 +263,17 @@ base-check: deps
 # time): the test kernel with PREEMPT_RT, booted with page_exclusive=report,
 # runs the KUnit suite and the virtio_net download with its exact counts;
 # any splat ("sleeping function called from invalid context") fails it.
-KRT := $(BUILD)/kernel-rt
+KRT := $(BUILD)/kernel-rt$(KSUFFIX)
 
 kernel-rt: kernel-tree
 	$(Q)scripts/build-kernel rt
 
-check-rt: kernel-rt tools kselftests
+check-rt: kernel-rt tools kselftests guest-build
 	$(Q)mkdir -p $(RESULTS)
-	$(Q)echo "  VM      PREEMPT_RT: KUnit and the virtio_net download (console: build/vm-rt.log)"
+	$(Q)echo "  VM      PREEMPT_RT: KUnit and the virtio_net download (console: build/vm-rt$(KSUFFIX).log)"
 	$(Q)$(SERVE) $(VMRUN) --kernel $(KRT)/arch/x86/boot/bzImage --timeout $(VM_TIMEOUT) \
-		--rwdir $(BUILD) --net --log $(BUILD)/vm-rt.log --append page_exclusive=report,stacks \
-		-- $(TOP)/selftests/guest-tests $(BUILD) rt | tee $(RESULTS)/rt.txt
+		--rwdir $(BUILD) --net --log $(BUILD)/vm-rt$(KSUFFIX).log --append page_exclusive=report,stacks \
+		-- $(TOP)/selftests/guest-tests $(GUEST_BUILD) rt | tee $(RESULTS)/rt$(KSUFFIX).txt
 
 # labytrace holders on the patched kernel with tracking on (make check runs
 # it in the off boot only: a second ~5-minute run does not fit CI's time).
@@ -245,7 +288,7 @@ check-clean:
 	$(Q)rm -rf $(RESULTS)
 
 check: check-clean
-	$(Q)$(MAKE) newest-base base-check unit-test host-check exporters-check vm-check
+	$(Q)$(MAKE) newest-base base-check unit-test host-check exporters-check vm-check vm-check-lts
 	$(Q)scripts/summarize-tests $(RESULTS)
 
 # --- install / clean -------------------------------------------------------------

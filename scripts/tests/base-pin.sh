@@ -8,7 +8,10 @@
 # must each stop kernel-tree at once with one line on stderr and a non-zero
 # status, leaving no tree, no half-unpacked tree and no partial download;
 # check-bases --newest must recognise the pinned base when it is the newest
-# Debian serves.  Needs Debian's archive (as make kernel-tree does).
+# Debian serves, for both lines; and a patch of the 6.12.y branch put into
+# the 7.3 series must stop kernel-tree with one line naming it (on a clone
+# of build/linux's base, so make kernel-tree must have run).  Needs Debian's
+# archive (as make kernel-tree does).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d /tmp/base-pin.XXXXXX)
@@ -45,18 +48,44 @@ refused() {
 }
 
 echo "TAP version 13"
-echo "1..3"
+echo "1..5"
 refused "a version Debian does not serve" \
-	"6.12.1 linux-source-6.12=6.12.1-1~deb12u1" "does not serve linux-source-6.12 6.12.1-1~deb12u1"
-refused "a malformed BASE" "6.12.118" "first line must be"
+	"7.3.1 linux-source-7.3=7.3.1-1~bpo13+1" "does not serve linux-source-7.3 7.3.1-1~bpo13+1"
+refused "a malformed BASE" "7.3.4" "first line must be"
 
+# LINE PACKAGE: with the newest version Debian serves pinned, check-bases
+# --newest has nothing to try.
+newest_is_pinned() {
+	local dir=$1 pkg=$2 newest out
+	copy
+	newest=$("$tmp/repo/scripts/debian-apt" versions "$pkg" | head -n 1)
+	printf '%s %s=%s\n' "${newest%%-*}" "$pkg" "$newest" >"$tmp/repo/$dir/BASE"
+	if out=$("$tmp/repo/scripts/check-bases" --newest "$tmp/repo/$dir/BASE" 2>&1) &&
+		grep -q "is $newest, the pinned base" <<<"$out"; then
+		ok "check-bases --newest $dir: the newest served ($newest) is the pinned base, nothing to try"
+	else
+		not_ok "check-bases --newest $dir with the newest pinned: $out"
+	fi
+}
+newest_is_pinned patches linux-source-7.3
+newest_is_pinned patches/6.12.y linux-source-6.12
+
+# The hook patch of the 6.12.y branch (0004: mm/page_alloc.c, which 7.3
+# restructured) in the 7.3 series.  The tree is a shared clone of
+# build/linux at its base, which kernel-tree takes as the base it wants.
 copy
-newest=$("$tmp/repo/scripts/debian-apt" versions linux-source-6.12 | head -n 1)
-printf '%s linux-source-6.12=%s\n' "${newest%%-*}" "$newest" >"$tmp/repo/patches/BASE"
-if out=$("$tmp/repo/scripts/check-bases" --newest 2>&1) &&
-	grep -q "is $newest, the pinned base" <<<"$out"; then
-	ok "check-bases --newest: the newest served ($newest) is the pinned base, nothing to try"
+hook=0004-mm-page_alloc-give-exclusive-pages-to-page_exclusive.patch
+cp "$top/patches/6.12.y/$hook" "$tmp/repo/patches/$hook"
+git clone -q --shared --no-checkout "$top/build/linux" "$tmp/repo/build/linux" &&
+	git -C "$tmp/repo/build/linux" checkout -q --detach labyrinth-base
+"$tmp/repo/scripts/kernel-tree" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+lines=$(grep -c '' "$tmp/err")
+if [ $rc -ne 0 ] && [ "$lines" = 1 ] &&
+	grep -q "^kernel-tree: $hook does not apply to Linux 7\.3\.[0-9]* (mm/" "$tmp/err"; then
+	ok "the 6.12.y hook patch in the 7.3 series: exit $rc, one line: $(cat "$tmp/err")"
 else
-	not_ok "check-bases --newest with the newest pinned: $out"
+	not_ok "the 6.12.y hook patch in the 7.3 series: exit $rc, $lines lines"
+	sed 's/^/# /' "$tmp/err"
 fi
 exit $failed
