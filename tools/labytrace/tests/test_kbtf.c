@@ -190,39 +190,40 @@ static void add_percpu(struct fixture *fx, const char *name, int type)
  * and NMI in 20-23; 7.3 on x86-64 (a 64-bit __preempt_count) keeps them in
  * 24-27 and 28-31; a 7.3 with a 32-bit count has NMI in bit 28 alone.
  */
+/* The preempt count's layout as a kernel's BTF describes it. */
+struct ctx_layout_case {
+	const char *kernel;
+	int count_size;			/* of __preempt_count */
+	bool irq_disable_state;		/* local_interrupt_disable_state, 7.x */
+	unsigned int hardirq, nmi;
+};
+
 static void test_ctx_layout(void **state)
 {
+	static const struct ctx_layout_case cases[] = {
+		{ "6.12",                4, false, 0x000f0000, 0x00f00000 },
+		{ "7.3, x86-64",         8, true,  0x0f000000, 0xf0000000 },
+		{ "7.3, a 32-bit count", 4, true,  0x0f000000, 0x10000000 },
+	};
 	unsigned int hardirq, nmi;
 	struct fixture fx;
+	size_t i;
 	int ulong;
 
-	/* 6.12 */
-	fixture_init(&fx);
-	add_percpu(&fx, "__preempt_count", fx.sint);
-	kbtf_ctx_layout(fx.btf, &hardirq, &nmi);
-	assert_int_equal(hardirq, 0x000f0000);
-	assert_int_equal(nmi, 0x00f00000);
-	btf__free(fx.btf);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct ctx_layout_case *c = &cases[i];
 
-	/* 7.3, x86-64 */
-	fixture_init(&fx);
-	ulong = btf__add_int(fx.btf, "long unsigned int", 8, 0);
-	add_percpu(&fx, "__preempt_count", ulong);
-	add_percpu(&fx, "local_interrupt_disable_state", ulong);
-	kbtf_ctx_layout(fx.btf, &hardirq, &nmi);
-	assert_int_equal(hardirq, 0x0f000000);
-	assert_int_equal(nmi, 0xf0000000);
-	btf__free(fx.btf);
-
-	/* 7.3 with a 32-bit count */
-	fixture_init(&fx);
-	ulong = btf__add_int(fx.btf, "long unsigned int", 8, 0);
-	add_percpu(&fx, "__preempt_count", fx.sint);
-	add_percpu(&fx, "local_interrupt_disable_state", ulong);
-	kbtf_ctx_layout(fx.btf, &hardirq, &nmi);
-	assert_int_equal(hardirq, 0x0f000000);
-	assert_int_equal(nmi, 0x10000000);
-	btf__free(fx.btf);
+		print_message("# %s\n", c->kernel);
+		fixture_init(&fx);
+		ulong = btf__add_int(fx.btf, "long unsigned int", 8, 0);
+		add_percpu(&fx, "__preempt_count", c->count_size == 8 ? ulong : fx.sint);
+		if (c->irq_disable_state)
+			add_percpu(&fx, "local_interrupt_disable_state", ulong);
+		kbtf_ctx_layout(fx.btf, &hardirq, &nmi);
+		assert_int_equal(hardirq, c->hardirq);
+		assert_int_equal(nmi, c->nmi);
+		btf__free(fx.btf);
+	}
 }
 
 int main(void)
