@@ -219,8 +219,10 @@ demo: kernel-test tools kselftests
 # stacks, the default), and
 # build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE; each also
 # measures per received packet (selftests/net/bench-net.sh), through veth's
-# page_pool and through virtio_net downloading from the host.  BENCH_RUNS
-# rounds, configurations alternating.  The guests count instructions (vmrun
+# page_pool and through virtio_net downloading from the host.  Then two
+# short boots, of 2 and 8 GiB, time destroying an owner that still owns
+# pages (selftests/bench-destroy.sh).  BENCH_RUNS rounds, configurations
+# alternating.  The guests count instructions (vmrun
 # --icount), which repeat to well under 1%, so three rounds are enough.
 # Not part of check: cost never decides a test.
 BENCH_RUNS ?= 3
@@ -260,6 +262,12 @@ bench: kernel-bench kernel-bench-off pair-bench tools kselftests
 	$(Q)echo "  BENCH   CONFIG_PAGE_EXCLUSIVE=n, then per packet (console: build/vm-bench-notbuilt.log)"
 	$(Q)$(BENCH_RUN) --kernel $(KBENCH_OFF)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-notbuilt.log \
 		-- $(call BENCH_GUEST,notbuilt)
+	$(Q)for mem in 2 8; do \
+		echo "  BENCH   owner destroy, $${mem} GiB guest (console: build/vm-bench-destroy-$${mem}g.log)"; \
+		$(BENCH_RUN) --memory $${mem}G --kernel $(KBENCH)/arch/x86/boot/bzImage \
+			--log $(BUILD)/vm-bench-destroy-$${mem}g.log --append page_exclusive=report \
+			-- $(TOP)/selftests/bench-destroy.sh $(BUILD) $${mem}g $(BENCH_RUNS) || exit 1; \
+	done
 	$(Q)scripts/bench-report $(RESULTS) | tee Documentation/benchmarks.md
 
 # The newest version of the base that Debian serves, tried as users will

@@ -28,8 +28,12 @@ start_tracer() {
 			if ((int64)args->pfn < 0) { @failed = count(); } }' >"$log" 2>&1 &
 		ready='^Attaching' ;;
 	funclatency)
+		# The function every allocation goes through: since 6.15 (7.3 is
+		# ours) alloc_page() no longer calls __alloc_pages_noprof().
+		local fn=__alloc_pages_noprof
+		grep -qw __alloc_frozen_pages_noprof /proc/kallsyms && fn=__alloc_frozen_pages_noprof
 		# It printf()s "Tracing" without a flush: line-buffer it.
-		stdbuf -oL /usr/sbin/funclatency __alloc_pages_noprof >"$log" 2>&1 &
+		stdbuf -oL /usr/sbin/funclatency "$fn" >"$log" 2>&1 &
 		ready='^Tracing' ;;
 	esac
 	tracer_pid=$!

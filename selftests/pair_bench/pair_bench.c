@@ -9,6 +9,9 @@
  *   cat /sys/kernel/debug/labyrinth_pair_bench    # ns (instructions) per pair
  *
  * "exclusive" is GFP_ATOMIC | __GFP_EXCLUSIVE, which such a kernel ignores.
+ * "leak N" instead destroys an owner object that still owns N pages, as a
+ * driver tearing down a ring it did not drain, and reads back the ns of
+ * page_exclusive_owner_destroy() alone: what finding the leaks costs.
  */
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
@@ -16,8 +19,12 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/page_exclusive.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
+
+#define MAX_LEAK	65536
 
 static struct dentry *file;
 static u64 last_ns;
@@ -40,6 +47,39 @@ static int run_pairs(gfp_t gfp, u64 iterations)
 	return 0;
 }
 
+static int run_leak(u64 nr)
+{
+	struct page_exclusive_owner owner;
+	struct page **pages;
+	u64 start, i;
+	int err;
+
+	if (nr > MAX_LEAK)
+		return -EINVAL;
+	pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	err = page_exclusive_owner_init(&owner, "pair_bench leak");
+	if (err)
+		goto out;
+	for (i = 0; i < nr; i++) {
+		pages[i] = page_exclusive_alloc_pages(&owner, GFP_KERNEL, 0);
+		if (!pages[i]) {
+			err = -ENOMEM;
+			break;
+		}
+	}
+	start = ktime_get_ns();
+	page_exclusive_owner_destroy(&owner);
+	last_ns = ktime_get_ns() - start;
+	/* Released by the destroy: ordinary pages now. */
+	for (i = 0; i < nr && pages[i]; i++)
+		__free_page(pages[i]);
+out:
+	kvfree(pages);
+	return err;
+}
+
 static ssize_t pair_bench_write(struct file *f, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
@@ -59,9 +99,11 @@ static ssize_t pair_bench_write(struct file *f, const char __user *ubuf,
 		gfp = GFP_ATOMIC;
 	else if (!strcmp(kind, "exclusive"))
 		gfp = GFP_ATOMIC | __GFP_EXCLUSIVE;
+	else if (!strcmp(kind, "leak"))
+		gfp = 0;
 	else
 		return -EINVAL;
-	err = run_pairs(gfp, iterations);
+	err = gfp ? run_pairs(gfp, iterations) : run_leak(iterations);
 	return err ? err : len;
 }
 
@@ -94,5 +136,5 @@ static void __exit pair_bench_exit(void)
 
 module_init(pair_bench_init);
 module_exit(pair_bench_exit);
-MODULE_DESCRIPTION("alloc_page()/__free_page() pairs, for make bench");
+MODULE_DESCRIPTION("alloc_page()/__free_page() pairs and owner destroys, for make bench");
 MODULE_LICENSE("GPL");
