@@ -183,8 +183,9 @@ ifneq ($(KSUFFIX),)
 endif
 
 # The LTS branch (patches/6.12.y/) in make check: every patch applies to its
-# pinned base and what the series touches builds.  make check runs it at
-# nice 19 beside the 7.3 guests, on the core they leave idle.
+# pinned base and what the series touches builds.  make check starts it at
+# nice 19; it finishes during the 7.3 kernel build, on the time that build's
+# single-threaded link and BTF steps leave (1.8 min more on a cold run).
 lts-series: deps
 	$(Q)mkdir -p $(RESULTS)
 	$(Q)echo "  LTS     patches/$(LTS_LINE): applies to its base, what it touches builds"
@@ -317,7 +318,7 @@ check-clean:
 	$(Q)rm -rf $(RESULTS)
 
 # The LTS branch's check runs in the background from the start, niced: it
-# waits while the 7.3 kernel builds and takes the core the guests leave.
+# takes what the 7.3 kernel build leaves of the two cores.
 check: check-clean
 	$(Q)$(MAKE) newest-base
 	$(Q)nice -n 19 $(MAKE) lts-series & lts=$$!; \
