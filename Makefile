@@ -215,10 +215,10 @@ demo: kernel-test tools kselftests
 		--log $(BUILD)/vm-demo.log --append page_exclusive=report,stacks \
 		-- $(TOP)/selftests/demo.sh $(BUILD) $$live
 
-# Overhead, in the benchmark kernel (no debug options): four boots, tracking
-# off (every tracer in turn), page_exclusive=report,stacks, report (no owner
-# stacks, the default), and
-# build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE; each also
+# Overhead, in the benchmark kernel (no debug options): five boots, tracking
+# off (every tracer in turn), page_exclusive=report,stacks (every owner
+# stack), report,stacks=64 (one in 64), report (no owner stacks, the
+# default), and build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE; each also
 # measures per received packet (selftests/net/bench-net.sh), through veth's
 # page_pool and through virtio_net downloading from the host.  Then two
 # short boots, of 2 and 8 GiB, time destroying an owner that still owns
@@ -257,6 +257,9 @@ bench: kernel-bench kernel-bench-off pair-bench tools kselftests
 	$(Q)echo "  BENCH   page_exclusive=report,stacks, then per packet (console: build/vm-bench-report.log)"
 	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-report.log \
 		--append page_exclusive=report,stacks -- $(call BENCH_GUEST,report)
+	$(Q)echo "  BENCH   page_exclusive=report,stacks=64, then per packet (console: build/vm-bench-sampled.log)"
+	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-sampled.log \
+		--append page_exclusive=report,stacks=64 -- $(call BENCH_GUEST,sampled)
 	$(Q)echo "  BENCH   page_exclusive=report (no owner stacks), then per packet (console: build/vm-bench-nostacks.log)"
 	$(Q)$(BENCH_RUN) --kernel $(KBENCH)/arch/x86/boot/bzImage --log $(BUILD)/vm-bench-nostacks.log \
 		--append page_exclusive=report -- $(call BENCH_GUEST,nostacks)

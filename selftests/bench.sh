@@ -8,9 +8,10 @@
 # executed instruction: the module's "ns per pair" is instructions per pair,
 # and repeats to well under 1%.
 #
-#   bench.sh BUILD_DIR off|report|nostacks|notbuilt RUNS ITERATIONS
+#   bench.sh BUILD_DIR off|report|sampled|nostacks|notbuilt RUNS ITERATIONS
 #
-# report is a boot with page_exclusive=report,stacks, nostacks one with
+# report is a boot with page_exclusive=report,stacks (every owner stack),
+# sampled one with report,stacks=64 (one in 64), nostacks one with
 # page_exclusive=report (no owner stacks, the default); notbuilt one of
 # build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE, where the test
 # module cannot load: its pairs come from selftests/pair_bench, a module with
@@ -105,9 +106,10 @@ off) configs=(none none-exclusive pair-none tp-mm_page_alloc tp-mm_page_alloc_la
 	      labytrace-failures labytrace-latency labytrace-violations labytrace
 	      bpftrace-count bpftrace-latency funclatency ftrace) ;;
 report) configs=(report report-exclusive report+labytrace report-exclusive+labytrace) ;;
+sampled) configs=(sampled sampled-exclusive) ;;
 nostacks) configs=(nostacks nostacks-exclusive) ;;
 notbuilt) configs=(notbuilt notbuilt-exclusive) ;;
-*) echo "usage: bench.sh BUILD_DIR off|report|nostacks|notbuilt RUNS ITERATIONS" >&2; exit 2 ;;
+*) echo "usage: bench.sh BUILD_DIR off|report|sampled|nostacks|notbuilt RUNS ITERATIONS" >&2; exit 2 ;;
 esac
 
 bench atomic >/dev/null	# warm up

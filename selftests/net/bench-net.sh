@@ -27,7 +27,7 @@
 #
 # Each configuration runs RUNS rounds, configurations alternating.
 #
-#   bench-net.sh BUILD_DIR off|report|nostacks|notbuilt RUNS
+#   bench-net.sh BUILD_DIR off|report|sampled|nostacks|notbuilt RUNS
 #
 # Appends "config<TAB>round<TAB>path<TAB>insns per packet<TAB>packets" to
 # BUILD_DIR/results/bench-net.tsv.  Never a pass/fail criterion; a path that
@@ -177,9 +177,9 @@ for ((round = 1; round <= runs; round++)); do
 	report)	run report $round veth veth-held $virtio
 		run enforce $round veth
 		run report-labytrace $round veth veth-held ;;
-	nostacks|notbuilt)
+	sampled|nostacks|notbuilt)
 		run $mode $round veth veth-held $virtio ;;
-	*) echo "usage: bench-net.sh BUILD_DIR off|report|nostacks|notbuilt RUNS" >&2; exit 2 ;;
+	*) echo "usage: bench-net.sh BUILD_DIR off|report|sampled|nostacks|notbuilt RUNS" >&2; exit 2 ;;
 	esac
 done
 [ "$mode" = report ] && echo report >/proc/sys/vm/page_exclusive_policy
