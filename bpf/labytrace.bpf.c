@@ -41,7 +41,12 @@ const volatile __u64 gfp_high;
 const volatile __u64 gfp_exclusive;		/* 0 on a stock kernel */
 const volatile __u64 gfp_nowarn;
 
-/* Filters; 0 or -1 is "any". */
+/*
+ * Filters; 0 or -1 is "any".  targ_any says whether any is set: without
+ * one, the verifier drops every filter's load, not only its branch
+ * (28 instructions an allocation).
+ */
+const volatile bool targ_any;
 const volatile __u32 targ_tgid;
 const volatile int targ_cpu = -1;
 const volatile int targ_order = -1;
@@ -236,6 +241,8 @@ static __always_inline bool alloc_filtered(unsigned int order, __u64 gfp,
 					   unsigned int cls, bool excl,
 					   unsigned int ctx)
 {
+	if (!targ_any)
+		return false;
 	/* In interrupt context current is whoever was interrupted. */
 	if (targ_tgid && (ctx != LT_TASK ||
 			  bpf_get_current_pid_tgid() >> 32 != targ_tgid))
@@ -678,6 +685,8 @@ static __always_inline bool pe_filtered(unsigned int order, int owner,
 					unsigned int owner_ctx, int actor,
 					unsigned int actor_ctx, bool has_actor)
 {
+	if (!targ_any)
+		return false;
 	if (targ_tgid) {
 		bool match = owner_ctx == LT_TASK && owner == targ_tgid;
 

@@ -78,6 +78,11 @@ run_config() {	# CONFIG ROUND
 		fi
 		ns=$(bench $kind)
 		stop_tracer ;;
+	*+tp3)	# one-add programs on the three events of an exclusive pair
+		ns=$("$build/selftests/tp_count" mm_page_alloc_latency \
+			"$build/selftests/tp_count" page_exclusive_acquire \
+			"$build/selftests/tp_count" page_exclusive_release \
+			taskset -c 0 "$workload" --bench $kind --iterations "$iters" | head -n 1) ;;
 	tp-*)	# an empty-but-one-add raw_tp program: dispatch (and clock) floor
 		ns=$("$build/selftests/tp_count" "${cfg#tp-}" \
 			taskset -c 0 "$workload" --bench $kind --iterations "$iters" | head -n 1) ;;
@@ -105,7 +110,8 @@ case "$mode" in
 off) configs=(none none-exclusive pair-none tp-mm_page_alloc tp-mm_page_alloc_latency
 	      labytrace-failures labytrace-latency labytrace-violations labytrace
 	      bpftrace-count bpftrace-latency funclatency ftrace) ;;
-report) configs=(report report-exclusive report+labytrace report-exclusive+labytrace) ;;
+report) configs=(report report-exclusive report+labytrace report-exclusive+labytrace
+		report-exclusive+tp3) ;;
 sampled) configs=(sampled sampled-exclusive) ;;
 nostacks) configs=(nostacks nostacks-exclusive) ;;
 notbuilt) configs=(notbuilt notbuilt-exclusive) ;;
