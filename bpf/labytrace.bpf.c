@@ -179,6 +179,9 @@ __s64 viol_budget = LT_VIOL_RECORDS;
  * context.  The kernel runs a program at most once at a time per CPU and
  * context, and a program runs to its end before another of the same
  * context starts on that CPU, so no two events walk into one slot at once.
+ * That holds where BPF programs can be preempted (PREEMPT_RCU, PREEMPT_RT)
+ * too: BPF_F_RECURSION_PER_CONTEXT turns preemption off for the run, and
+ * without it the CPU's one recursion counter refuses the other task's run.
  */
 enum {
 	LT_SCRATCH_ACQUIRE,

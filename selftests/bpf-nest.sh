@@ -7,8 +7,12 @@
 # without it counts that allocation as a recursion miss.  labytrace's
 # exact counts rest on the first; the second is the kernel's default.
 #
-#   bpf-nest.sh BUILD_DIR
+#   bpf-nest.sh BUILD_DIR [KERNEL_BUILD]
+#
+# KERNEL_BUILD is the booted kernel's build directory (default
+# BUILD_DIR/kernel-test), where test_page_exclusive.ko is.
 build=$1
+kbuild=${2:-$build/kernel-test}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 ensure_mounts
@@ -18,7 +22,7 @@ ensure_mounts
 # themselves, and insmod of a loaded module fails.
 loaded=0
 if ! lsmod | grep -q '^test_page_exclusive'; then
-	if ! insmod "$build/kernel-test/lib/test_page_exclusive.ko"; then
+	if ! insmod "$kbuild/lib/test_page_exclusive.ko"; then
 		plan 1
 		not_ok "load test_page_exclusive"
 		finish

@@ -7,6 +7,11 @@
  * demand by test_page_exclusive's kfunc (an allocation in a hard irq_work on
  * the program's CPU), so the outcome never depends on timing.
  *
+ * A flagged program's counters are per CPU, so its run must not be
+ * preempted (PREEMPT_RCU kernels would otherwise allow it) and it may not
+ * be sleepable: the run's preempt count is read, and a sleepable program
+ * asking for the flag must be refused.
+ *
  *   nest_contexts        (test_page_exclusive loaded, module BTF)
  *
  * Prints TAP; exits 1 if a check failed.
@@ -41,16 +46,24 @@ static void check(int cond, const char *fmt, ...)
 	failed |= !cond;
 }
 
+/* @count checks this kernel cannot make, for @why. */
+static void skip(int count, const char *why)
+{
+	while (count--)
+		printf("ok %d - # SKIP %s\n", ++n, why);
+}
+
 struct outcome {
 	int loaded;
 	int kfunc_ret;
 	unsigned long long nested_runs, misses;
+	long long preempt_count;	/* -1: not readable here */
 };
 
 /* Load, attach, make the task allocate once, and read what the program saw. */
 static struct outcome run(int per_context)
 {
-	struct outcome o = { .kfunc_ret = -1 };
+	struct outcome o = { .kfunc_ret = -1, .preempt_count = -1 };
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 	struct nest_contexts_bpf *skel;
@@ -86,31 +99,85 @@ static struct outcome run(int per_context)
 
 	o.kfunc_ret = skel->bss->fired ? skel->bss->kfunc_ret : -ENOENT;
 	o.nested_runs = skel->bss->nested_runs;
+	o.preempt_count = skel->data->task_preempt_count;
 	if (!bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.on_alloc), &info, &len))
 		o.misses = info.recursion_misses;
 	nest_contexts_bpf__destroy(skel);
 	return o;
 }
 
+/*
+ * Load "return 0" as a sleepable program on the faultable sys_enter
+ * tracepoint, with @flags added: 0 or -errno.
+ */
+static int load_sleepable(__u32 flags)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_TRACE_RAW_TP,
+		    .prog_flags = BPF_F_SLEEPABLE | flags);
+	int id = libbpf_find_vmlinux_btf_id("sys_enter", BPF_TRACE_RAW_TP);
+	int fd;
+
+	if (id < 0)
+		return id;
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "sleepy", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 int main(void)
 {
 	struct outcome pc, def;
+	int plain;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..6\n");
+	printf("TAP version 13\n1..8\n");
 	pc = run(1);
 	check(pc.loaded, "a raw tracepoint program loads with BPF_F_RECURSION_PER_CONTEXT");
-	check(pc.kfunc_ret == 0, "per context: the kfunc nested a hardirq allocation (returned %d)",
-	      pc.kfunc_ret);
-	check(pc.nested_runs == 1 && pc.misses == 0,
-	      "per context: the nested event ran the program (runs %llu, want 1; recursion misses %llu, want 0)",
-	      pc.nested_runs, pc.misses);
+	if (pc.kfunc_ret == -EOPNOTSUPP) {
+		skip(2, "PREEMPT_RT allocates no pages in hard interrupts");
+	} else {
+		check(pc.kfunc_ret == 0,
+		      "per context: the kfunc nested a hardirq allocation (returned %d)",
+		      pc.kfunc_ret);
+		check(pc.nested_runs == 1 && pc.misses == 0,
+		      "per context: the nested event ran the program (runs %llu, want 1; recursion misses %llu, want 0)",
+		      pc.nested_runs, pc.misses);
+	}
+	if (pc.preempt_count < 0)
+		skip(1, "this kernel has no __preempt_count variable (6.12 keeps it in pcpu_hot)");
+	else
+		check(pc.preempt_count >= 1,
+		      "per context: the task's run cannot be preempted (preempt count %lld, want >= 1)",
+		      pc.preempt_count);
 	def = run(0);
 	check(def.loaded, "the same program loads without the flag");
-	check(def.kfunc_ret == 0, "default: the kfunc nested a hardirq allocation (returned %d)",
-	      def.kfunc_ret);
-	check(def.nested_runs == 0 && def.misses >= 1,
-	      "default: the nested event was refused and counted (runs %llu, want 0; recursion misses %llu, want >= 1)",
-	      def.nested_runs, def.misses);
+	if (def.kfunc_ret == -EOPNOTSUPP) {
+		skip(2, "PREEMPT_RT allocates no pages in hard interrupts");
+	} else {
+		check(def.kfunc_ret == 0,
+		      "default: the kfunc nested a hardirq allocation (returned %d)",
+		      def.kfunc_ret);
+		check(def.nested_runs == 0 && def.misses >= 1,
+		      "default: the nested event was refused and counted (runs %llu, want 0; recursion misses %llu, want >= 1)",
+		      def.nested_runs, def.misses);
+	}
+	if (def.preempt_count >= 0)
+		printf("# default: the task's run had preempt count %lld\n", def.preempt_count);
+
+	plain = load_sleepable(0);
+	if (plain)
+		skip(1, "no sleepable raw tracepoint programs here");
+	else
+		check(load_sleepable(BPF_F_RECURSION_PER_CONTEXT) == -EINVAL,
+		      "a sleepable program is refused BPF_F_RECURSION_PER_CONTEXT (EINVAL)");
 	return failed;
 }
