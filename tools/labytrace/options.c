@@ -295,6 +295,18 @@ void options_init(struct options *o)
 	o->pool_id = -1;
 }
 
+bool options_filtered(const struct options *o)
+{
+	struct options any;
+
+	options_init(&any);
+	return o->pid != any.pid || o->cpu != any.cpu ||
+	       o->order != any.order || o->gfp_class != any.gfp_class ||
+	       o->gfp_mask != any.gfp_mask || o->ctx != any.ctx ||
+	       o->exclusive != any.exclusive ||
+	       o->warned_only != any.warned_only;
+}
+
 int parse_duration(const char *s, unsigned long long unit_ns,
 		   unsigned long long *ns)
 {

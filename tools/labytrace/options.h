@@ -114,6 +114,8 @@ enum {
 #define OPTIONS_SHOWN_MAX 200
 
 void options_init(struct options *o);
+/* Whether any allocation filter (pid to warned_only) is set. */
+bool options_filtered(const struct options *o);
 /* Prints help to @out, errors to @err, never exits. */
 int options_parse(struct options *o, int argc, char **argv, FILE *out,
 		  FILE *err);

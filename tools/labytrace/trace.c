@@ -39,9 +39,7 @@ static void set_filters(struct labytrace_bpf *skel, const struct options *o,
 	ro->targ_ctx = o->ctx;
 	ro->targ_exclusive = o->exclusive;
 	ro->targ_warned_only = o->warned_only;
-	ro->targ_any = o->pid || o->cpu >= 0 || o->order >= 0 ||
-		       o->gfp_class >= 0 || o->gfp_mask || o->ctx >= 0 ||
-		       o->exclusive || o->warned_only;
+	ro->targ_any = options_filtered(o);
 	ro->want_owner_stacks = o->owner_stacks;
 }
 

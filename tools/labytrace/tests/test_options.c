@@ -144,6 +144,31 @@ static void test_all_options(void **state)
 	done(&r);
 }
 
+/* options_filtered(): false with no filter, true with any one of them. */
+static void test_filtered_means_any_filter_given(void **state)
+{
+	static const char *const filters[][2] = {
+		{ "-p", "42" }, { "-C", "0" }, { "--order", "0" },
+		{ "--gfp", "atomic" }, { "--gfp", "0x20" },
+		{ "--context", "task" }, { "--exclusive", NULL },
+		{ "--warned-only", NULL },
+	};
+	struct run r;
+	size_t i;
+
+	parse(&r, NULL);
+	assert_false(options_filtered(&r.o));
+	done(&r);
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		parse(&r, filters[i][0], filters[i][1], NULL);
+		assert_int_equal(r.ret, OPTIONS_RUN);
+		if (!options_filtered(&r.o))
+			fail_msg("%s %s: not a filter", filters[i][0],
+				 filters[i][1] ? filters[i][1] : "");
+		done(&r);
+	}
+}
+
 /* Each bad input: OPTIONS_BAD and exactly one line naming the problem. */
 static void bad(const char *want, ...)
 {
@@ -631,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_filtered_means_any_filter_given),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_numbers_are_decimal),
