@@ -218,12 +218,12 @@ demo: kernel-test tools kselftests
 # Overhead, in the benchmark kernel (no debug options): five boots, tracking
 # off (every tracer in turn), page_exclusive=report,stacks (every owner
 # stack), report,stacks=64 (one in 64), report (no owner stacks, the
-# default), and build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE; each also
-# measures per received packet (selftests/net/bench-net.sh), through veth's
-# page_pool and through virtio_net downloading from the host.  Then two
-# short boots, of 2 and 8 GiB, time destroying an owner that still owns
-# pages (selftests/bench-destroy.sh).  BENCH_RUNS rounds, configurations
-# alternating.  The guests count instructions (vmrun
+# default), and build/kernel-bench-off, built without CONFIG_PAGE_EXCLUSIVE;
+# each also measures per received packet (selftests/net/bench-net.sh),
+# through veth's page_pool and through virtio_net downloading from the
+# host.  Then two short boots, of 2 and 8 GiB, time destroying an owner
+# that still owns pages (selftests/bench-destroy.sh).  BENCH_RUNS rounds,
+# configurations alternating.  The guests count instructions (vmrun
 # --icount), which repeat to well under 1%, so three rounds are enough.
 # Not part of check: cost never decides a test.
 BENCH_RUNS ?= 3
