@@ -34,6 +34,11 @@
 /* Set by labytrace before load; the verifier drops the code they turn off. */
 const volatile bool want_latency;
 const volatile bool want_failures;
+/*
+ * Count every allocation, for failure rates; not with --no-rates, where
+ * mm_page_alloc's program returns at once for a page that was allocated.
+ */
+const volatile bool want_alloc_counts = true;
 /* Walk each acquire's stack (--owner-stacks): most of an acquire's cost. */
 const volatile bool want_owner_stacks;
 const volatile __u64 gfp_direct_reclaim;	/* gfp bits, read from BTF */
@@ -548,7 +553,8 @@ static __always_inline int on_alloc(void *ctx, unsigned int lctx,
 		c = bpf_map_lookup_elem(&counts, &key);
 		if (!c)
 			return 0;
-		c->allocs++;
+		if (want_alloc_counts)
+			c->allocs++;
 		if (!page) {
 			c->fails++;
 			emit_failure(ctx, order, gfp, lctx, latency_ns);
@@ -594,10 +600,25 @@ LT_PROGRAM("raw_tp/mm_page_alloc_latency", alloc_latency,
 	    on_alloc(ctx, lctx, page, order, gfp, latency_ns, true, true),
 	    struct page *page, unsigned int order, gfp_t gfp, u64 latency_ns)
 
-/* Any kernel: failures (page == NULL). */
-LT_PROGRAM("raw_tp/mm_page_alloc", page_alloc,
-	    on_alloc(ctx, lctx, page, order, gfp, 0, false, true),
-	    struct page *page, unsigned int order, gfp_t gfp)
+/*
+ * Any kernel: failures (page == NULL).  With --no-rates a successful
+ * allocation costs nothing past the page test, not even the context.
+ */
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(page_alloc, struct page *page, unsigned int order, gfp_t gfp)
+{
+	unsigned int lctx;
+
+	if (page && !want_alloc_counts)
+		return 0;
+	lctx = current_ctx(true);
+	barrier_var(lctx);	/* as in LT_BODY */
+	return on_alloc(ctx, lctx, page, order, gfp, 0, false, true);
+}
+
+LT_BODY("raw_tp/mm_page_alloc", page_alloc_noctx, LT_TASK,
+	on_alloc(ctx, lctx, page, order, gfp, 0, false, true),
+	struct page *page, unsigned int order, gfp_t gfp)
 
 /*
  * Stock kernels: latency from fentry/fexit on the allocator's entry point

@@ -108,7 +108,8 @@ run_config() {	# CONFIG ROUND
 
 case "$mode" in
 off) configs=(none none-exclusive pair-none tp-mm_page_alloc tp-mm_page_alloc_latency
-	      labytrace-failures labytrace-latency labytrace-violations labytrace
+	      labytrace-failures labytrace-failures-norates labytrace-latency
+	      labytrace-violations labytrace
 	      bpftrace-count bpftrace-latency funclatency ftrace) ;;
 report) configs=(report report-exclusive report+labytrace report-exclusive+labytrace
 		report-exclusive+tp3) ;;

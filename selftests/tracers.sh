@@ -16,6 +16,9 @@ start_tracer() {
 	labytrace)
 		"$labytrace" -j -i 600 >/dev/null 2>"$log" &
 		ready='^Tracing' ;;
+	labytrace-failures-norates)	# failures alone, no allocation counted
+		"$labytrace" failures --no-rates -j -i 600 >/dev/null 2>"$log" &
+		ready='^Tracing' ;;
 	labytrace-*)	# one mode alone: where labytrace's instructions go
 		"$labytrace" "${1#labytrace-}" -j -i 600 >/dev/null 2>"$log" &
 		ready='^Tracing' ;;

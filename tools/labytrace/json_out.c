@@ -510,13 +510,16 @@ static void add_failures(json_object *o, const struct out_ctx *c,
 	json_object *a = json_object_new_array(), *e;
 	int i, n = snapshot_fail_rows(d, r, LT_NR_COUNTS);
 
-	add(o, "allocs", u64(allocs));
+	/* --no-rates: allocations were not counted, so neither they nor rates */
+	if (!c->no_rates)
+		add(o, "allocs", u64(allocs));
 	add(o, "failures", u64(fails));
 	add(o, "failures_warned", u64(fails - nowarn));
 	add(o, "failures_nowarn", u64(nowarn));
 	/* past --failure-records: counted by stack, without a record */
 	add(o, "failures_unrecorded", u64(d->stats[LT_STAT_FAIL_UNRECORDED]));
-	add(o, "failure_rate", json_num(rate(fails, allocs), -1));
+	if (!c->no_rates)
+		add(o, "failure_rate", json_num(rate(fails, allocs), -1));
 	for (i = 0; i < n; i++) {
 		e = json_object_new_object();
 		add(e, "order", u64(r[i].order));
@@ -524,9 +527,11 @@ static void add_failures(json_object *o, const struct out_ctx *c,
 		add(e, "exclusive", json_object_new_boolean(r[i].excl));
 		add(e, "context", json_object_new_string(ctx_name(c, r[i].ctx)));
 		add(e, "nowarn", json_object_new_boolean(r[i].nowarn));
-		add(e, "allocs", u64(r[i].allocs));
+		if (!c->no_rates)
+			add(e, "allocs", u64(r[i].allocs));
 		add(e, "failures", u64(r[i].fails));
-		add(e, "rate", json_num(rate(r[i].fails, r[i].allocs), -1));
+		if (!c->no_rates)
+			add(e, "rate", json_num(rate(r[i].fails, r[i].allocs), -1));
 		json_object_array_add(a, e);
 	}
 	add(o, "classes", a);

@@ -167,6 +167,7 @@ static int setup(struct app *a)
 	a->oc.ctx_known = a->plan.use_ksym;
 	a->oc.have_latency = a->plan.run[PLAN_LATENCY];
 	a->oc.have_failures = a->plan.run[PLAN_FAILURES];
+	a->oc.no_rates = a->opts.no_rates;
 	a->oc.have_violations = a->plan.run[PLAN_VIOLATIONS];
 	a->oc.mono_to_real_ns = mono_to_real();
 	a->oc.page_size = a->feat.page_size;

@@ -42,7 +42,8 @@ static void latency(struct expo *e, const struct out_ctx *c,
 
 /*
  * Allocations or failures by key and nowarn.  A series appears with its
- * first allocation and stays, so that rate() sees every failure.
+ * first allocation (with --no-rates, its first failure) and stays, so
+ * that rate() sees every failure.
  */
 static void counts(struct expo *e, const struct out_ctx *c,
 		   const struct lt_snapshot *s, bool fails)
@@ -52,7 +53,7 @@ static void counts(struct expo *e, const struct out_ctx *c,
 	char order[8];
 
 	for (ckey = 0; ckey < LT_NR_COUNTS; ckey++) {
-		if (!s->counts[ckey].allocs)
+		if (!s->counts[ckey].allocs && !s->counts[ckey].fails)
 			continue;
 		key_labels(c, ckey / 2, &l, order, sizeof(order));
 		expo_label(&l, "nowarn", ckey % 2 ? "true" : "false");
@@ -63,9 +64,11 @@ static void counts(struct expo *e, const struct out_ctx *c,
 static void failures(struct expo *e, const struct out_ctx *c,
 		     const struct lt_snapshot *s)
 {
-	expo_family(e, "labytrace_page_allocs", EXPO_COUNTER, NULL,
-		    "Page allocations seen (nowarn: with __GFP_NOWARN).");
-	counts(e, c, s, false);
+	if (!c->no_rates) {
+		expo_family(e, "labytrace_page_allocs", EXPO_COUNTER, NULL,
+			    "Page allocations seen (nowarn: with __GFP_NOWARN).");
+		counts(e, c, s, false);
+	}
 	expo_family(e, "labytrace_page_alloc_failures", EXPO_COUNTER, NULL,
 		    "Page allocations that failed (nowarn: expected by the caller, "
 		    "with __GFP_NOWARN).");

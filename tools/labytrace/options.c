@@ -95,6 +95,7 @@ enum {
 	OPT_HELD_MAX,
 	OPT_OWNER_STACKS,
 	OPT_FAILURE_RECORDS,
+	OPT_NO_RATES,
 	OPT_VIOLATION_RECORDS,
 	OPT_LAT_SOURCE,
 	OPT_USAGE,
@@ -126,6 +127,9 @@ static const struct argp_option argp_opts[] = {
 	{ "failure-records", OPT_FAILURE_RECORDS, "N", 0,
 	  "Write a record (with its stack) for the first N failures of each "
 	  "interval (default 100); all are counted, by stack, in the kernel", 1 },
+	{ "no-rates", OPT_NO_RATES, NULL, 0,
+	  "failures alone: count failures only, not every allocation, so no "
+	  "failure rates; the cheapest way to watch for failures", 1 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 1 },
 	{ NULL, 0, NULL, 0, "Filters (applied in the kernel):", 2 },
 	{ "pid", 'p', "PID", 0, "Only this process (task context)", 2 },
@@ -222,6 +226,7 @@ static const struct {
 	{ OPT_WARNED_ONLY, "--warned-only", TRACING, MODE_LATENCY | MODE_FAILURES,
 	  "latency and failures" },
 	{ OPT_FAILURE_RECORDS, "--failure-records", TRACING, MODE_FAILURES, "failures" },
+	{ OPT_NO_RATES, "--no-rates", 1U << CMD_TRACE, MODE_FAILURES, "tracing failures" },
 	{ OPT_HELD_OVER, "--held-over", TRACING, MODE_VIOLATIONS, "violations" },
 	{ OPT_HELD_TOP, "--held-top", TRACING | OWNERS, MODE_VIOLATIONS,
 	  "violations and owners" },
@@ -549,6 +554,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_EXCLUSIVE:
 		o->exclusive = true;
 		break;
+	case OPT_NO_RATES:
+		o->no_rates = true;
+		break;
 	case OPT_OWNER_STACKS:
 		o->owner_stacks = true;
 		break;
@@ -720,6 +728,8 @@ static int check_command(const struct options *o, unsigned int given, FILE *err)
 	}
 	if (!why && check_scope(o, given, err))
 		return OPTIONS_BAD;
+	if (!why && o->no_rates && (o->modes & MODE_LATENCY))
+		why = "--no-rates is for failures without latency, which counts every allocation anyway";
 	/* never is what these do anyway: a script may always pass it. */
 	if (o->live == LIVE_ALWAYS && (o->cmd == CMD_HEATMAP || o->cmd == CMD_OWNERS ||
 				       o->cmd == CMD_HOLDERS))

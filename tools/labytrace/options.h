@@ -87,6 +87,7 @@ struct options {
 	bool held_top_set;		/* owners lists fewer by default */
 	unsigned int held_max;		/* exclusive pages tracked at once */
 	bool owner_stacks;		/* walk each acquire's stack */
+	bool no_rates;			/* failures alone, allocations not counted */
 	unsigned int failure_records;	/* per interval */
 	unsigned int violation_records;	/* per interval */
 	enum lat_source lat_source;

@@ -85,6 +85,7 @@ struct out_ctx {
 	bool recursion_per_ctx;
 	bool have_latency, have_failures, have_violations;
 	bool have_pools;			/* page_pool gauges (pools.h) */
+	bool no_rates;				/* --no-rates: counts.allocs 0 */
 	long long mono_to_real_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	unsigned long long vmemmap;		/* 0: pfn unknown */
 	unsigned int page_size;			/* sizeof(struct page) */

@@ -27,6 +27,7 @@ static void set_filters(struct labytrace_bpf *skel, const struct options *o,
 
 	ro->want_latency = p->run[PLAN_LATENCY];
 	ro->want_failures = p->run[PLAN_FAILURES];
+	ro->want_alloc_counts = !o->no_rates;
 	ro->gfp_direct_reclaim = gfp_mask(gfp, "__GFP_DIRECT_RECLAIM");
 	ro->gfp_high = gfp_mask(gfp, "__GFP_HIGH");
 	ro->gfp_exclusive = gfp_mask(gfp, "__GFP_EXCLUSIVE");

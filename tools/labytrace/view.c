@@ -199,20 +199,34 @@ static void failure_table(FILE *f, const struct out_ctx *c,
 	char rate[32], o[8];
 
 	pct(rate, sizeof(rate), fails, allocs);
-	fprintf(f, "FAILURES %llu of %llu allocations (%s)\n", fails, allocs, rate);
+	if (c->no_rates)
+		fprintf(f, "FAILURES %llu (allocations not counted: --no-rates)\n", fails);
+	else
+		fprintf(f, "FAILURES %llu of %llu allocations (%s)\n", fails, allocs, rate);
 	fprintf(f, "        warned %llu, expected (NOWARN) %llu\n", fails - nowarn,
 		nowarn);
 	if (!n)
 		return;
-	fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12s %11s %9s\n", "ORDER",
-		"CLASS", "EXCL", "CONTEXT", "NOWARN", "ALLOCS", "FAILED", "RATE");
+	/* --no-rates: no ALLOCS and RATE columns, which would read 0 */
+	if (c->no_rates)
+		fprintf(f, "        %5s %-9s %-4s %-7s %-6s %11s\n", "ORDER", "CLASS",
+			"EXCL", "CONTEXT", "NOWARN", "FAILED");
+	else
+		fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12s %11s %9s\n", "ORDER",
+			"CLASS", "EXCL", "CONTEXT", "NOWARN", "ALLOCS", "FAILED", "RATE");
 	for (i = 0; i < n && (!max_rows || i < max_rows); i++) {
+		order_label(r[i].order, o, sizeof(o));
 		pct(rate, sizeof(rate), r[i].fails, r[i].allocs);
-		fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12llu %11llu %9s\n",
-			order_label(r[i].order, o, sizeof(o)),
-			gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
-			ctx_name(c, r[i].ctx), r[i].nowarn ? "yes" : "no",
-			r[i].allocs, r[i].fails, rate);
+		if (c->no_rates)
+			fprintf(f, "        %5s %-9s %-4s %-7s %-6s %11llu\n", o,
+				gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
+				ctx_name(c, r[i].ctx), r[i].nowarn ? "yes" : "no",
+				r[i].fails);
+		else
+			fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12llu %11llu %9s\n", o,
+				gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
+				ctx_name(c, r[i].ctx), r[i].nowarn ? "yes" : "no",
+				r[i].allocs, r[i].fails, rate);
 	}
 	if (i < n)
 		fprintf(f, "        ... %d more\n", n - i);

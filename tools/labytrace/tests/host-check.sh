@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 tmp=$(mktemp -d /tmp/labytrace-host-check.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-tests=(help bad_option bad_value failures_json failures_counts recursion_misses
+tests=(help bad_option bad_value failures_json failures_counts no_rates recursion_misses
        memory_failures memory_all latency
        violations all_modes not_root bpf_perfmon_only no_btf stdout_unwritable
        prometheus prometheus_not_regular sigterm plain_text filters
@@ -120,6 +120,42 @@ if grep -q '^check intervals-sum-to-final ok' "$tmp/check" &&
 else
 	not_ok "counts add up" "$(cat "$tmp/check")"
 fi
+
+# 5a. --no-rates: failures alone, no allocation counted.  A class row then
+# exists only for a failure, and no summary has allocs or a rate.
+saved_out=$tmp/out.failures
+cp "$tmp/out" "$saved_out"
+dd if=/dev/zero of="$tmp/load" bs=1M count=64 status=none 2>/dev/null &
+load=$!
+run failures --no-rates -d 2 -i 0.5 -j
+wait $load
+rm -f "$tmp/load"
+"$checkers/ndjson_check" "$tmp/out" >"$tmp/check" 2>&1
+crc=$?
+said=$(python3 -c '
+import json, sys
+n = rows = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("type") != "summary":
+        continue
+    n += 1
+    if "allocs" in o or "failure_rate" in o:
+        sys.exit("a summary has allocs or failure_rate")
+    for r in o.get("classes", []):
+        rows += 1
+        if "allocs" in r or "rate" in r or r["failures"] < 1:
+            sys.exit("a class row without a failure, or with allocs: %s" % r)
+print("%d summaries, %d class rows" % (n, rows))' "$tmp/out" 2>&1)
+prc=$?
+if [ $rc = 0 ] && [ $crc = 0 ] && [ $prc = 0 ] &&
+   grep -q '^check intervals-sum-to-final ok' "$tmp/check" && clean_stderr "$tmp/err"; then
+	ok "failures --no-rates: no allocation counted, failures add up ($said)"
+else
+	not_ok "failures --no-rates: no allocation counted, failures add up" "rc=$rc check=$crc" \
+		"$said" "$(cat "$tmp/check")" "$(cat "$tmp/err")"
+fi
+cp "$saved_out" "$tmp/out"
 
 # 5b. the events the kernel skipped (recursion misses) are stated in one line,
 # with the count the final summary has; never silently.

@@ -380,6 +380,34 @@ static void test_latency_and_summary(void **state)
 	free(s);
 }
 
+/* --no-rates: failures without allocations or rates, in the summary and its rows. */
+static void test_summary_without_rates(void **state)
+{
+	struct fixture *fx = *state;
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	struct run_info ri = { .seconds = 1.0 };
+	unsigned int k = lt_key(3, LT_ATOMIC, 0, LT_SOFTIRQ);
+	json_object *o, *r;
+
+	fx->oc.have_latency = fx->oc.have_violations = false;
+	fx->oc.no_rates = true;
+	s->counts[lt_count_key(k, 0)].fails = 2;
+	json_summary(fx->m.f, &fx->oc, s, &ri);
+	parse_output(fx);
+	assert_int_equal(fx->n, 1);
+	o = fx->lines[0];
+	assert_int_equal(u(o, "failures"), 2);
+	assert_null(get(o, "allocs"));
+	assert_null(get(o, "failure_rate"));
+	assert_int_equal(json_object_array_length(get(o, "classes")), 1);
+	r = json_object_array_get_idx(get(o, "classes"), 0);
+	assert_int_equal(u(r, "order"), 3);
+	assert_int_equal(u(r, "failures"), 2);
+	assert_null(get(r, "allocs"));
+	assert_null(get(r, "rate"));
+	free(s);
+}
+
 static void test_held(void **state)
 {
 	struct fixture *fx = *state;
@@ -625,6 +653,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failure_unknown_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_violation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latency_and_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary_without_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_stacks, setup, teardown),

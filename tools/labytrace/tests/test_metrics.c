@@ -258,6 +258,32 @@ static void test_classic_format(void **state)
 }
 
 /*
+ * --no-rates: no allocation counts, so no labytrace_page_allocs family;
+ * a failure series appears with its first failure.
+ */
+static void test_no_rates(void **state)
+{
+	struct out_ctx c = ctx();
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	unsigned int k = lt_key(3, LT_ATOMIC, 0, LT_SOFTIRQ);
+	struct om_result r;
+	char *text;
+
+	c.have_latency = c.have_violations = false;
+	c.no_rates = true;
+	s->counts[lt_count_key(k, 0)].fails = 2;
+	text = render(&c, s);
+	if (om_parse(text, &r))
+		fail_msg("%s", r.err);
+	assert_null(strstr(text, "labytrace_page_allocs"));
+	assert_non_null(strstr(text,
+		"labytrace_page_alloc_failures_total{order=\"3\",class=\"atomic\",exclusive=\"false\","
+		"context=\"softirq\",nowarn=\"false\"} 2\n"));
+	free(text);
+	free(s);
+}
+
+/*
  * When the counts were read, in both formats: a textfile that stopped
  * being replaced (a full disk, labytrace gone) shows as time() minus it.
  */
@@ -1037,6 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_write_empty_and_partial),
 		cmocka_unit_test(test_parser_is_strict),
 		cmocka_unit_test(test_classic_format),
+		cmocka_unit_test(test_no_rates),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_last_update_timestamp),
 		cmocka_unit_test(test_owner_families),

@@ -144,6 +144,33 @@ static void test_all_options(void **state)
 	done(&r);
 }
 
+/* --no-rates: failures alone, while tracing; one line anywhere else. */
+static void test_no_rates_is_for_failures_alone(void **state)
+{
+	struct run r;
+
+	parse(&r, "failures", "--no-rates", NULL);
+	assert_int_equal(r.ret, OPTIONS_RUN);
+	assert_true(r.o.no_rates);
+	done(&r);
+	parse(&r, "--no-rates", NULL);
+	assert_int_equal(r.ret, OPTIONS_BAD);
+	assert_string_equal(r.err, "labytrace: --no-rates is for failures without latency, "
+			    "which counts every allocation anyway\n");
+	done(&r);
+	parse(&r, "latency", "failures", "--no-rates", NULL);
+	assert_int_equal(r.ret, OPTIONS_BAD);
+	done(&r);
+	parse(&r, "violations", "--no-rates", NULL);
+	assert_int_equal(r.ret, OPTIONS_BAD);
+	assert_string_equal(r.err, "labytrace: --no-rates is for tracing failures, not violations\n");
+	done(&r);
+	parse(&r, "record", "-o", "/tmp/x", "failures", "--no-rates", NULL);
+	assert_int_equal(r.ret, OPTIONS_BAD);
+	assert_string_equal(r.err, "labytrace: --no-rates is for tracing failures, not record\n");
+	done(&r);
+}
+
 /* options_filtered(): false with no filter, true with any one of them. */
 static void test_filtered_means_any_filter_given(void **state)
 {
@@ -657,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_all_options),
 		cmocka_unit_test(test_filtered_means_any_filter_given),
+		cmocka_unit_test(test_no_rates_is_for_failures_alone),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_numbers_are_decimal),

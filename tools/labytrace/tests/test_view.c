@@ -121,28 +121,57 @@ static void test_report_fits_80_columns(void **state)
  * from those the kernel warns about: a 2 MB memory cgroup's 58 NOWARN
  * failures on a stock kernel are not an alert.
  */
-static void test_failure_table(void **state)
+static char *failures_view(bool no_rates, const struct lt_snapshot *s)
 {
 	struct out_ctx c = ctx();
-	struct lt_snapshot *s = calloc(1, sizeof(*s));
 	struct mem m;
-	char *out;
 
 	c.have_latency = c.have_violations = false;
 	c.ctx_known = false;
+	c.no_rates = no_rates;
+	mem_open(&m);
+	view_report(m.f, &c, s, NULL, 0, 0);
+	return mem_close(&m);
+}
+
+static void test_failure_table(void **state)
+{
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	char *out;
+
 	s->counts[lt_count_key(lt_key(3, LT_MAYSLEEP, 0, LT_TASK), 1)] =
 		(struct lt_count){ 100, 58 };
 	s->counts[lt_count_key(lt_key(0, LT_NOWAIT, 0, LT_TASK), 0)] =
 		(struct lt_count){ 45432, 0 };
-	mem_open(&m);
-	view_report(m.f, &c, s, NULL, 0, 0);
-	out = mem_close(&m);
+	out = failures_view(false, s);
 	assert_string_equal(out,
 		"FAILURES 58 of 45532 allocations (0.1274%)\n"
 		"        warned 0, expected (NOWARN) 58\n"
 		"        ORDER CLASS     EXCL CONTEXT NOWARN       ALLOCS      FAILED      RATE\n"
 		"            3 may-sleep no   unknown yes             100          58  58.0000%\n"
 		"            0 nowait    no   unknown no            45432           0   0.0000%\n"
+		"LOST    0\n");
+	free(out);
+	free(s);
+}
+
+/* --no-rates: failures alone, without the allocations' columns. */
+static void test_failure_table_without_rates(void **state)
+{
+	struct lt_snapshot *s = calloc(1, sizeof(*s));
+	char *out;
+
+	s->counts[lt_count_key(lt_key(3, LT_MAYSLEEP, 0, LT_TASK), 1)] =
+		(struct lt_count){ 0, 58 };
+	s->counts[lt_count_key(lt_key(0, LT_ATOMIC, 0, LT_TASK), 0)] =
+		(struct lt_count){ 0, 2 };
+	out = failures_view(true, s);
+	assert_string_equal(out,
+		"FAILURES 60 (allocations not counted: --no-rates)\n"
+		"        warned 2, expected (NOWARN) 58\n"
+		"        ORDER CLASS     EXCL CONTEXT NOWARN      FAILED\n"
+		"            3 may-sleep no   unknown yes             58\n"
+		"            0 atomic    no   unknown no               2\n"
 		"LOST    0\n");
 	free(out);
 	free(s);
@@ -400,6 +429,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_fits_80_columns),
 		cmocka_unit_test(test_failure_table),
+		cmocka_unit_test(test_failure_table_without_rates),
 		cmocka_unit_test(test_event_lines),
 		cmocka_unit_test(test_fail_stacks),
 		cmocka_unit_test(test_viol_stacks),
