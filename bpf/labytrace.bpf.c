@@ -604,21 +604,30 @@ LT_PROGRAM("raw_tp/mm_page_alloc_latency", alloc_latency,
  * Any kernel: failures (page == NULL).  With --no-rates a successful
  * allocation costs nothing past the page test, not even the context.
  */
-SEC("raw_tp/mm_page_alloc")
-int BPF_PROG(page_alloc, struct page *page, unsigned int order, gfp_t gfp)
+static __always_inline int page_alloc_event(void *ctx, struct page *page,
+					    unsigned int order, __u64 gfp,
+					    const bool use_ksym)
 {
 	unsigned int lctx;
 
 	if (page && !want_alloc_counts)
 		return 0;
-	lctx = current_ctx(true);
+	lctx = current_ctx(use_ksym);
 	barrier_var(lctx);	/* as in LT_BODY */
 	return on_alloc(ctx, lctx, page, order, gfp, 0, false, true);
 }
 
-LT_BODY("raw_tp/mm_page_alloc", page_alloc_noctx, LT_TASK,
-	on_alloc(ctx, lctx, page, order, gfp, 0, false, true),
-	struct page *page, unsigned int order, gfp_t gfp)
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(page_alloc, struct page *page, unsigned int order, gfp_t gfp)
+{
+	return page_alloc_event(ctx, page, order, gfp, true);
+}
+
+SEC("raw_tp/mm_page_alloc")
+int BPF_PROG(page_alloc_noctx, struct page *page, unsigned int order, gfp_t gfp)
+{
+	return page_alloc_event(ctx, page, order, gfp, false);
+}
 
 /*
  * Stock kernels: latency from fentry/fexit on the allocator's entry point

@@ -133,6 +133,28 @@ static int load_sleepable(__u32 flags)
 	return 0;
 }
 
+/*
+ * The kfunc's nested allocation, as @how's program saw it: run once with
+ * no miss (@ran), or refused and counted.  PREEMPT_RT cannot make it.
+ */
+static void check_nested(const struct outcome *o, const char *how, int ran)
+{
+	if (o->kfunc_ret == -EOPNOTSUPP) {
+		skip(2, "PREEMPT_RT allocates no pages in hard interrupts");
+		return;
+	}
+	check(o->kfunc_ret == 0, "%s: the kfunc nested a hardirq allocation (returned %d)",
+	      how, o->kfunc_ret);
+	if (ran)
+		check(o->nested_runs == 1 && o->misses == 0,
+		      "%s: the nested event ran the program (runs %llu, want 1; recursion misses %llu, want 0)",
+		      how, o->nested_runs, o->misses);
+	else
+		check(o->nested_runs == 0 && o->misses >= 1,
+		      "%s: the nested event was refused and counted (runs %llu, want 0; recursion misses %llu, want >= 1)",
+		      how, o->nested_runs, o->misses);
+}
+
 int main(void)
 {
 	struct outcome pc, def;
@@ -142,16 +164,7 @@ int main(void)
 	printf("TAP version 13\n1..8\n");
 	pc = run(1);
 	check(pc.loaded, "a raw tracepoint program loads with BPF_F_RECURSION_PER_CONTEXT");
-	if (pc.kfunc_ret == -EOPNOTSUPP) {
-		skip(2, "PREEMPT_RT allocates no pages in hard interrupts");
-	} else {
-		check(pc.kfunc_ret == 0,
-		      "per context: the kfunc nested a hardirq allocation (returned %d)",
-		      pc.kfunc_ret);
-		check(pc.nested_runs == 1 && pc.misses == 0,
-		      "per context: the nested event ran the program (runs %llu, want 1; recursion misses %llu, want 0)",
-		      pc.nested_runs, pc.misses);
-	}
+	check_nested(&pc, "per context", 1);
 	if (pc.preempt_count < 0)
 		skip(1, "this kernel has no __preempt_count variable (6.12 keeps it in pcpu_hot)");
 	else
@@ -160,16 +173,7 @@ int main(void)
 		      pc.preempt_count);
 	def = run(0);
 	check(def.loaded, "the same program loads without the flag");
-	if (def.kfunc_ret == -EOPNOTSUPP) {
-		skip(2, "PREEMPT_RT allocates no pages in hard interrupts");
-	} else {
-		check(def.kfunc_ret == 0,
-		      "default: the kfunc nested a hardirq allocation (returned %d)",
-		      def.kfunc_ret);
-		check(def.nested_runs == 0 && def.misses >= 1,
-		      "default: the nested event was refused and counted (runs %llu, want 0; recursion misses %llu, want >= 1)",
-		      def.nested_runs, def.misses);
-	}
+	check_nested(&def, "default", 0);
 	if (def.preempt_count >= 0)
 		printf("# default: the task's run had preempt count %lld\n", def.preempt_count);
 

@@ -208,25 +208,22 @@ static void failure_table(FILE *f, const struct out_ctx *c,
 	if (!n)
 		return;
 	/* --no-rates: no ALLOCS and RATE columns, which would read 0 */
-	if (c->no_rates)
-		fprintf(f, "        %5s %-9s %-4s %-7s %-6s %11s\n", "ORDER", "CLASS",
-			"EXCL", "CONTEXT", "NOWARN", "FAILED");
-	else
-		fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12s %11s %9s\n", "ORDER",
-			"CLASS", "EXCL", "CONTEXT", "NOWARN", "ALLOCS", "FAILED", "RATE");
+	fprintf(f, "        %5s %-9s %-4s %-7s %-6s", "ORDER", "CLASS", "EXCL",
+		"CONTEXT", "NOWARN");
+	if (!c->no_rates)
+		fprintf(f, " %12s", "ALLOCS");
+	fprintf(f, " %11s", "FAILED");
+	fprintf(f, c->no_rates ? "\n" : " %9s\n", "RATE");
 	for (i = 0; i < n && (!max_rows || i < max_rows); i++) {
-		order_label(r[i].order, o, sizeof(o));
+		fprintf(f, "        %5s %-9s %-4s %-7s %-6s",
+			order_label(r[i].order, o, sizeof(o)),
+			gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
+			ctx_name(c, r[i].ctx), r[i].nowarn ? "yes" : "no");
+		if (!c->no_rates)
+			fprintf(f, " %12llu", r[i].allocs);
+		fprintf(f, " %11llu", r[i].fails);
 		pct(rate, sizeof(rate), r[i].fails, r[i].allocs);
-		if (c->no_rates)
-			fprintf(f, "        %5s %-9s %-4s %-7s %-6s %11llu\n", o,
-				gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
-				ctx_name(c, r[i].ctx), r[i].nowarn ? "yes" : "no",
-				r[i].fails);
-		else
-			fprintf(f, "        %5s %-9s %-4s %-7s %-6s %12llu %11llu %9s\n", o,
-				gfp_class_name(r[i].cls), r[i].excl ? "yes" : "no",
-				ctx_name(c, r[i].ctx), r[i].nowarn ? "yes" : "no",
-				r[i].allocs, r[i].fails, rate);
+		fprintf(f, c->no_rates ? "\n" : " %9s\n", rate);
 	}
 	if (i < n)
 		fprintf(f, "        ... %d more\n", n - i);
